@@ -1,0 +1,112 @@
+# segstream build. Sources are discovered, so adding a file never means editing this:
+#   lib/common/*.cc            -> build/libcommon.a
+#   tools/NAME/main.cc         -> build/bin/NAME
+#   tools/NAME/OTHER_main.cc   -> build/bin/OTHER   (segmerge lives beside segsplit)
+#   tools/NAME/*.cc (the rest) -> shared by the binaries of that folder
+#   **/*_test.cc               -> build/bin/unit_tests (GoogleTest)
+
+CXX       ?= g++
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+SANITIZE  ?=
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+
+CXXFLAGS_BASE := -std=c++20 -O2 -g -Wall -Wextra -Werror -pthread -I. -I/usr/include/postgresql
+ifneq ($(SANITIZE),)
+  CXXFLAGS_BASE += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=$(SANITIZE)
+  BUILD := $(BUILD)-san
+endif
+CXXFLAGS += $(CXXFLAGS_BASE)
+LDLIBS   := -lpq -lzstd -llz4 -lz -lxxhash -pthread
+
+LIB_SRCS   := $(filter-out %_test.cc %_fuzz.cc %test_util.cc,$(wildcard lib/common/*.cc))
+LIB_OBJS   := $(LIB_SRCS:%.cc=$(BUILD)/obj/%.o)
+LIB        := $(BUILD)/libcommon.a
+TOOL_DIRS  := $(patsubst %/,%,$(wildcard tools/*/))
+TEST_SRCS  := $(wildcard lib/common/*_test.cc lib/common/test_util.cc tools/*/*_test.cc)
+TEST_OBJS  := $(TEST_SRCS:%.cc=$(BUILD)/obj/%.o)
+
+# main.cc names the folder's binary; X_main.cc names binary X.
+main_name = $(if $(filter main.cc,$(notdir $(1))),$(notdir $(patsubst %/,%,$(dir $(1)))),$(patsubst %_main.cc,%,$(notdir $(1))))
+MAIN_SRCS := $(wildcard tools/*/main.cc tools/*/*_main.cc)
+BINS      := $(foreach m,$(MAIN_SRCS),$(BUILD)/bin/$(call main_name,$(m)))
+# Test-only programs (stream generators for bats fixtures): tests/tools/NAME/main.cc.
+TEST_TOOL_MAINS := $(wildcard tests/tools/*/main.cc)
+TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
+# Per-tool helper objects (everything in the folder but mains and tests).
+tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
+ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
+
+.PHONY: all deps test unit bats demo install fuzz bench clean man
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+define BIN_RULE
+$(BUILD)/bin/$(call main_name,$(1)): $(BUILD)/obj/$(1:.cc=.o) $(call tool_objs,$(patsubst %/,%,$(dir $(1)))) $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach m,$(MAIN_SRCS) $(TEST_TOOL_MAINS),$(eval $(call BIN_RULE,$(m))))
+
+$(BUILD)/bin/unit_tests: $(TEST_OBJS) $(ALL_TOOL_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest -lgtest_main $(LDLIBS)
+
+# Installs the Debian packages the build and tests need, only what is missing.
+deps:
+	@scripts/install-deps.sh
+
+unit: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/bin/unit_tests
+	$(BUILD)/bin/unit_tests --gtest_brief=1
+
+bats: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BINS)
+	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/bats
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BINS) $(BUILD)/bin/unit_tests
+	$(BUILD)/bin/unit_tests --gtest_brief=1
+	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/bats
+	@echo "make test: all GoogleTest and bats tests passed"
+
+demo: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for page in man/*.[157]; do \
+	  install -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$${page##*.}/; done
+
+# libFuzzer over the stream reader, with ASan and UBSan, for FUZZ_SECONDS.
+FUZZ_BIN := $(BUILD)/fuzz/stream_reader_fuzz
+$(FUZZ_BIN): $(wildcard lib/common/*.cc lib/common/*.h)
+	@mkdir -p $(dir $@)
+	clang++ -std=c++20 -O1 -g -I. -I/usr/include/postgresql \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  lib/common/stream_reader_fuzz.cc $(LIB_SRCS) -o $@ $(LDLIBS)
+fuzz: deps $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -max_len=65536 $(BUILD)/fuzz/corpus tests/fuzz
+
+bench: all
+	bench/run.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

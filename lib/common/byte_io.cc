@@ -1,0 +1,158 @@
+#include "lib/common/byte_io.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace segstream {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ > 2) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  // stdin/stdout/stderr stay open: the process still reports through them.
+  if (fd_ > 2) ::close(fd_);
+}
+
+Status UniqueFd::Close(const std::string& name) {
+  int fd = release();
+  if (fd <= 2) return Status::Ok();
+  if (::close(fd) != 0 && errno != EINTR) return Status::FromErrno(errno, "close " + name);
+  return Status::Ok();
+}
+
+void IgnoreSigpipe() { ::signal(SIGPIPE, SIG_IGN); }
+
+Result<size_t> ReadSome(int fd, void* buf, size_t len, const std::string& name) {
+  for (;;) {
+    ssize_t n = ::read(fd, buf, len);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno == EINTR) continue;
+    return Status::FromErrno(errno, "read " + name);
+  }
+}
+
+Status WriteAll(int fd, const void* buf, size_t len, const std::string& name) {
+  const auto* p = static_cast<const uint8_t*>(buf);
+  while (len > 0) {
+    ssize_t n = ::write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno(errno, "write " + name);
+    }
+    p += n;
+    len -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+BufferedSource::BufferedSource(int fd, std::string name, size_t buffer_size)
+    : fd_(fd), name_(std::move(name)), buf_(buffer_size) {}
+
+Status BufferedSource::Fill(size_t want) {
+  if (end_ - begin_ >= want || eof_) return Status::Ok();
+  if (buf_.size() - begin_ < want) {
+    // Move what is left to the front, and grow only when one request needs more.
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (buf_.size() < want) buf_.resize(want);
+  }
+  while (end_ - begin_ < want && !eof_) {
+    ASSIGN_OR_RETURN(size_t n, ReadSome(fd_, buf_.data() + end_, buf_.size() - end_, name_));
+    if (n == 0) eof_ = true;
+    end_ += n;
+  }
+  return Status::Ok();
+}
+
+Result<std::span<const uint8_t>> BufferedSource::ReadUpTo(size_t len) {
+  RETURN_IF_ERROR(Fill(len));
+  size_t got = std::min(len, end_ - begin_);
+  std::span<const uint8_t> view(buf_.data() + begin_, got);
+  begin_ += got;
+  offset_ += got;
+  return view;
+}
+
+Result<std::span<const uint8_t>> BufferedSource::Peek(size_t len) {
+  RETURN_IF_ERROR(Fill(len));
+  return std::span<const uint8_t>(buf_.data() + begin_, std::min(len, end_ - begin_));
+}
+
+Result<bool> BufferedSource::AtEnd() {
+  RETURN_IF_ERROR(Fill(1));
+  return end_ == begin_;
+}
+
+BufferedSink::BufferedSink(int fd, std::string name, size_t buffer_size)
+    : fd_(fd), name_(std::move(name)), buf_(buffer_size) {}
+
+BufferedSink::~BufferedSink() = default;  // unflushed data is the caller's error to report
+
+Status BufferedSink::Write(const void* data, size_t len) {
+  offset_ += len;
+  if (used_ + len <= buf_.size()) {
+    std::memcpy(buf_.data() + used_, data, len);
+    used_ += len;
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(WriteAll(fd_, buf_.data(), used_, name_));
+  used_ = 0;
+  if (len >= buf_.size() / 2) return WriteAll(fd_, data, len, name_);
+  std::memcpy(buf_.data(), data, len);
+  used_ = len;
+  return Status::Ok();
+}
+
+Status BufferedSink::Flush() {
+  Status st = WriteAll(fd_, buf_.data(), used_, name_);
+  used_ = 0;
+  return st;
+}
+
+std::string DisplayName(const std::string& path) {
+  return path.empty() || path == "-" ? std::string("stdin") : path;
+}
+
+Result<UniqueFd> OpenInput(const std::string& path) {
+  if (path.empty() || path == "-") return UniqueFd(0);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::Io("cannot read " + path + ": is a directory");
+  }
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> OpenOutput(const std::string& path) {
+  if (path.empty() || path == "-") return UniqueFd(1);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno(errno, "cannot create " + path);
+  return UniqueFd(fd);
+}
+
+Status RefuseTerminalOutput(int fd, bool force) {
+  if (force || !::isatty(fd)) return Status::Ok();
+  return Status::Usage("refusing to write binary data to a terminal")
+      .WithHint("redirect stdout to a file or pipe, or use -o FILE");
+}
+
+bool IsSeekableFile(int fd) {
+  struct stat st;
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace segstream

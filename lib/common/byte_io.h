@@ -1,0 +1,104 @@
+// Byte sources and sinks over file descriptors: large buffers, EINTR retried, partial
+// writes looped, EPIPE reported as "downstream closed". SIGPIPE is ignored by the tools
+// (IgnoreSigpipe) so that a closed pipe becomes an error value, not a silent death.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lib/common/status.h"
+
+namespace segstream {
+
+// An owned file descriptor; closes on destruction. Close() reports errors.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+  int get() const { return fd_; }
+  int release() { int fd = fd_; fd_ = -1; return fd; }
+  bool valid() const { return fd_ >= 0; }
+  Status Close(const std::string& name);
+
+ private:
+  int fd_ = -1;
+};
+
+void IgnoreSigpipe();
+
+// Reads everything from `fd` until end of input. Returns bytes read (0 at end).
+Result<size_t> ReadSome(int fd, void* buf, size_t len, const std::string& name);
+Status WriteAll(int fd, const void* buf, size_t len, const std::string& name);
+
+// A buffered reader. ReadExact returns a view valid until the next call; the view points
+// into the internal buffer, which grows only as far as the largest single request.
+class BufferedSource {
+ public:
+  // Does not take ownership of fd.
+  BufferedSource(int fd, std::string name, size_t buffer_size = 1 << 20);
+  // `len` bytes, or fewer only at end of input (a short read is the caller's truncation
+  // error: it knows what it was reading).
+  Result<std::span<const uint8_t>> ReadUpTo(size_t len);
+  // Up to `len` bytes without consuming them (fewer only at end of input).
+  Result<std::span<const uint8_t>> Peek(size_t len);
+  // Bytes consumed so far from the start of the input.
+  uint64_t offset() const { return offset_; }
+  // True when no more bytes can be read (reads ahead if needed).
+  Result<bool> AtEnd();
+  const std::string& name() const { return name_; }
+  int fd() const { return fd_; }
+
+ private:
+  Status Fill(size_t want);
+  int fd_;
+  std::string name_;
+  std::vector<uint8_t> buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  uint64_t offset_ = 0;
+};
+
+// A buffered writer. Small writes are coalesced; large ones go straight to the fd.
+class BufferedSink {
+ public:
+  BufferedSink(int fd, std::string name, size_t buffer_size = 1 << 20);
+  ~BufferedSink();
+  BufferedSink(const BufferedSink&) = delete;
+  BufferedSink& operator=(const BufferedSink&) = delete;
+  Status Write(const void* data, size_t len);
+  Status Write(std::span<const uint8_t> data) { return Write(data.data(), data.size()); }
+  Status Flush();
+  uint64_t offset() const { return offset_; }
+  int fd() const { return fd_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  std::vector<uint8_t> buf_;
+  size_t used_ = 0;
+  uint64_t offset_ = 0;
+};
+
+// Opens FILE for reading, or stdin for "" / "-". `name` is what messages call it.
+Result<UniqueFd> OpenInput(const std::string& path);
+// Opens FILE for writing (created, truncated), or stdout for "" / "-".
+Result<UniqueFd> OpenOutput(const std::string& path);
+std::string DisplayName(const std::string& path);  // "stdin"/"stdout" for "-"
+
+// zstd's rule: binary output to a terminal is refused unless forced.
+Status RefuseTerminalOutput(int fd, bool force);
+
+bool IsSeekableFile(int fd);
+
+}  // namespace segstream

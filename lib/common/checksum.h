@@ -1,0 +1,43 @@
+// The two hashes of the format: a checksum per frame, and the order-independent table
+// digest (the wrapping sum of every row's XXH3-64), which any split, merge or reordering
+// of a table's rows keeps.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#define XXH_INLINE_ALL  // rows are short; inlining XXH3 keeps per-row hashing free
+#include <xxhash.h>
+
+namespace segstream {
+
+inline uint64_t RowHash(std::span<const uint8_t> row) {
+  return XXH3_64bits(row.data(), row.size());
+}
+
+// XXH3-64 of the payload, seeded with the XXH3-64 of the 16 checked header bytes, so one
+// value covers both.
+inline uint64_t FrameChecksum(const uint8_t* header16, std::span<const uint8_t> payload) {
+  return XXH3_64bits_withSeed(payload.data(), payload.size(), XXH3_64bits(header16, 16));
+}
+
+// Rows, bytes and digest of a set of rows; sums of these are the same sums in any order.
+struct TableTotals {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  uint64_t digest = 0;
+
+  void AddRow(std::span<const uint8_t> row) {
+    rows += 1;
+    bytes += row.size();
+    digest += RowHash(row);
+  }
+  void Add(const TableTotals& other) {
+    rows += other.rows;
+    bytes += other.bytes;
+    digest += other.digest;
+  }
+  bool operator==(const TableTotals&) const = default;
+};
+
+}  // namespace segstream

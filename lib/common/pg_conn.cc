@@ -1,0 +1,85 @@
+#include "lib/common/pg_conn.h"
+
+namespace segstream {
+
+namespace {
+
+std::string Trimmed(const char* s) {
+  std::string out = s ? s : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Result<PgConnPtr> Connect(const ConnOptions& o) {
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  // dbname first with expand_dbname, so a conninfo or URI in -d expands, and the explicit
+  // -h -p -U after it override what it said (pg_dump's precedence).
+  if (!o.dbname.empty()) { keys.push_back("dbname"); values.push_back(o.dbname.c_str()); }
+  if (!o.host.empty()) { keys.push_back("host"); values.push_back(o.host.c_str()); }
+  if (!o.port.empty()) { keys.push_back("port"); values.push_back(o.port.c_str()); }
+  if (!o.user.empty()) { keys.push_back("user"); values.push_back(o.user.c_str()); }
+  keys.push_back("fallback_application_name");
+  values.push_back(o.application_name.c_str());
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+  if (!conn) return Status::Server("out of memory allocating a connection");
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string msg = Trimmed(PQerrorMessage(conn.get()));
+    return Status::Server("cannot connect: " + msg)
+        .WithHint("check -d/-h/-p/-U, the PG* environment variables and ~/.pgpass");
+  }
+  return conn;
+}
+
+std::string DescribeConnection(PGconn* conn) {
+  std::string host = PQhost(conn) ? PQhost(conn) : "";
+  std::string port = PQport(conn) ? PQport(conn) : "";
+  std::string db = PQdb(conn) ? PQdb(conn) : "";
+  std::string user = PQuser(conn) ? PQuser(conn) : "";
+  return host + ":" + port + " database " + db + " user " + user;
+}
+
+Status ServerError(PGconn* conn, const std::string& what, const PGresult* res) {
+  std::string msg;
+  std::string sqlstate;
+  if (res) {
+    msg = Trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+    sqlstate = Trimmed(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+  }
+  if (msg.empty()) msg = Trimmed(PQerrorMessage(conn));
+  if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
+  if (PQstatus(conn) == CONNECTION_BAD && msg.empty()) msg = "connection to server lost";
+  std::string text = what + ": " + msg;
+  if (!sqlstate.empty()) text += " (SQLSTATE " + sqlstate + ")";
+  return Status::Server(text);
+}
+
+Result<PgResultPtr> Exec(PGconn* conn, const std::string& sql) {
+  PgResultPtr res(PQexec(conn, sql.c_str()));
+  auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ServerError(conn, "query failed", res.get());
+  return res;
+}
+
+Result<PgResultPtr> ExecParams(PGconn* conn, const std::string& sql,
+                               const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  PgResultPtr res(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0));
+  auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ServerError(conn, "query failed", res.get());
+  return res;
+}
+
+std::string Field(const PGresult* res, int row, int col) {
+  return PQgetisnull(res, row, col) ? std::string() : std::string(PQgetvalue(res, row, col));
+}
+
+bool FieldIsNull(const PGresult* res, int row, int col) { return PQgetisnull(res, row, col) != 0; }
+
+}  // namespace segstream

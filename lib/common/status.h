@@ -1,0 +1,120 @@
+// Status carries an expected failure (bad frame, refused connection, closed pipe) back to
+// the tool with enough context to print one useful message. The error kind decides the
+// exit status; that mapping lives only in ExitCodeFor().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace segstream {
+
+enum class ErrorKind {
+  kOk,
+  kUsage,     // the command line or a combination of options is wrong
+  kIo,        // files, pipes, disks
+  kServer,    // PostgreSQL refused, failed or went away
+  kCorrupt,   // the stream is corrupt, truncated or fails verification
+  kPartial,   // finished, but some objects failed (--on-error-continue)
+};
+
+// Documented exit statuses shared by every binary (see the EXIT STATUS of each man page).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,
+  kExitUsage = 2,
+  kExitCorrupt = 3,
+  kExitPartial = 4,
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status Usage(std::string msg) { return Status(ErrorKind::kUsage, std::move(msg)); }
+  static Status Io(std::string msg) { return Status(ErrorKind::kIo, std::move(msg)); }
+  static Status Server(std::string msg) { return Status(ErrorKind::kServer, std::move(msg)); }
+  static Status Corrupt(std::string msg) { return Status(ErrorKind::kCorrupt, std::move(msg)); }
+  static Status Partial(std::string msg) { return Status(ErrorKind::kPartial, std::move(msg)); }
+  // errno converted in one place: "what: strerror" (EPIPE reads "downstream closed").
+  static Status FromErrno(int err, const std::string& what);
+
+  bool ok() const { return kind_ == ErrorKind::kOk; }
+  ErrorKind kind() const { return kind_; }
+  const std::string& message() const { return message_; }
+  bool downstream_closed() const { return downstream_closed_; }
+
+  // Context, added by whichever layer knows it; printed as "(table t, frame 3, byte offset 96)".
+  Status&& WithOffset(uint64_t offset) && { offset_ = offset; return std::move(*this); }
+  Status&& WithFrame(uint64_t frame) && { frame_ = frame; return std::move(*this); }
+  Status&& WithTable(std::string table) && { table_ = std::move(table); return std::move(*this); }
+  Status&& WithHint(std::string hint) && { hint_ = std::move(hint); return std::move(*this); }
+  Status&& Prefix(const std::string& what) && { message_ = what + ": " + message_; return std::move(*this); }
+  Status& MarkDownstreamClosed() { downstream_closed_ = true; return *this; }
+
+  const std::optional<uint64_t>& offset() const { return offset_; }
+  const std::optional<uint64_t>& frame() const { return frame_; }
+  const std::optional<std::string>& table() const { return table_; }
+  const std::optional<std::string>& hint() const { return hint_; }
+
+  // "message (table t, frame 3, byte offset 96)", without the hint.
+  std::string ToString() const;
+
+ private:
+  Status(ErrorKind kind, std::string msg) : kind_(kind), message_(std::move(msg)) {}
+  ErrorKind kind_ = ErrorKind::kOk;
+  std::string message_;
+  std::optional<uint64_t> offset_;
+  std::optional<uint64_t> frame_;
+  std::optional<std::string> table_;
+  std::optional<std::string> hint_;
+  bool downstream_closed_ = false;
+};
+
+int ExitCodeFor(ErrorKind kind);
+
+// Prints "tool: error: message (context)" and an optional "tool: hint: ..." line to stderr,
+// and returns the exit status for the status's kind.
+int ReportError(const char* tool, const Status& status);
+
+// A value or the Status explaining why there is none.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}           // NOLINT: implicit by design
+  Result(Status status) : value_(std::move(status)) {}    // NOLINT
+  bool ok() const { return std::holds_alternative<T>(value_); }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(value_);
+  }
+  Status take_status() { return std::move(std::get<Status>(value_)); }
+  T& value() { return std::get<T>(value_); }
+  const T& value() const { return std::get<T>(value_); }
+  T& operator*() { return value(); }
+  T* operator->() { return &value(); }
+
+ private:
+  std::variant<T, Status> value_;
+};
+
+}  // namespace segstream
+
+#define SEGSTREAM_CONCAT_INNER(a, b) a##b
+#define SEGSTREAM_CONCAT(a, b) SEGSTREAM_CONCAT_INNER(a, b)
+
+#define RETURN_IF_ERROR(expr)                           \
+  do {                                                  \
+    ::segstream::Status _st = (expr);                   \
+    if (!_st.ok()) return _st;                          \
+  } while (0)
+
+#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                          \
+  if (!tmp.ok()) return tmp.take_status();    \
+  lhs = std::move(tmp.value())
+
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL(SEGSTREAM_CONCAT(_result_, __LINE__), lhs, expr)
