@@ -1,11 +1,6 @@
 # Shared setup for every bats file: strict shell, C locale, our binaries first on PATH,
-# bats-assert, and throwaway PostgreSQL 15 servers (unix sockets only, started as the
-# postgres user because PostgreSQL refuses to run as root).
-#
-#   pg_start NAME        start a server; pg_env NAME sets PGHOST/PGPORT/PGUSER for it
-#   pg_conn NAME [DB]    prints a conninfo string for it
-#   pg_stop NAME [MODE]  stops it (MODE immediate kills it)
-#   pg_stop_all          in teardown_file
+# bats-assert, and the throwaway PostgreSQL servers of scripts/pg-cluster.sh (pg_start,
+# pg_conn, pg_psql, pg_env, pg_stop, pg_stop_all, pg_table_hash).
 
 export LC_ALL=C
 set -o pipefail
@@ -18,98 +13,4 @@ load '/usr/lib/bats/bats-assert/load'
 export PATH="$SEGSTREAM_BIN:$PATH"
 export SEGSTREAM_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 export SEGSTREAM_TESTDATA="${SEGSTREAM_TESTDATA:-$SEGSTREAM_ROOT/../shared/testdata}"
-PG_BINDIR="${PG_BINDIR:-/usr/lib/postgresql/15/bin}"
-PG_TEMPLATE="${PG_TEMPLATE:-/tmp/segstream-pgtemplate-15}"
-
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-# initdb once per machine and copy the result: initdb costs seconds, a copy milliseconds.
-pg_template() {
-  (
-    flock 9
-    if [ ! -f "$PG_TEMPLATE/PG_VERSION" ]; then
-      rm -rf "$PG_TEMPLATE.tmp"
-      mkdir -p "$PG_TEMPLATE.tmp"
-      [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_TEMPLATE.tmp"
-      as_postgres "$PG_BINDIR/initdb" -D "$PG_TEMPLATE.tmp" -U postgres -A trust -E UTF8 \
-        --locale=C.UTF-8 >/dev/null
-      mv "$PG_TEMPLATE.tmp" "$PG_TEMPLATE"
-    fi
-  ) 9>"/tmp/segstream-pgtemplate.lock"
-}
-
-pg_dir() { echo "$SEGSTREAM_PG_ROOT/$1"; }
-
-pg_start() {
-  local name=$1
-  [ -n "${SEGSTREAM_PG_ROOT:-}" ] || {
-    SEGSTREAM_PG_ROOT=$(mktemp -d /tmp/segstream-pg.XXXXXX)
-    chmod 755 "$SEGSTREAM_PG_ROOT"
-    export SEGSTREAM_PG_ROOT
-  }
-  pg_template
-  local dir
-  dir=$(pg_dir "$name")
-  mkdir -p "$dir"
-  cp -a "$PG_TEMPLATE" "$dir/data"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
-  local port=$((20000 + RANDOM % 20000))
-  echo "$port" >"$dir/port"
-  cat >>"$dir/data/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$dir'
-port = $port
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 64MB
-max_connections = 40
-max_wal_size = 1GB
-log_min_messages = warning
-CONF
-  as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null
-}
-
-pg_port() { cat "$(pg_dir "$1")/port"; }
-
-pg_conn() {
-  echo "host=$(pg_dir "$1") port=$(pg_port "$1") user=postgres dbname=${2:-postgres}"
-}
-
-pg_env() {
-  export PGHOST PGPORT PGUSER=postgres PGDATABASE=${2:-postgres}
-  PGHOST=$(pg_dir "$1")
-  PGPORT=$(pg_port "$1")
-}
-
-# psql against server NAME: pg_psql NAME [DB] -c "..." (quiet, tuples only, errors fatal).
-pg_psql() {
-  local name=$1 db=postgres
-  shift
-  if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then db=$1; shift; fi
-  psql "$(pg_conn "$name" "$db")" -X -q -At -v ON_ERROR_STOP=1 "$@"
-}
-
-pg_stop() {
-  local dir
-  dir=$(pg_dir "$1")
-  [ -f "$dir/data/postmaster.pid" ] || return 0
-  as_postgres "$PG_BINDIR/pg_ctl" -D "$dir/data" -m "${2:-fast}" -w stop >/dev/null 2>&1 || true
-}
-
-pg_stop_all() {
-  [ -n "${SEGSTREAM_PG_ROOT:-}" ] || return 0
-  local d
-  for d in "$SEGSTREAM_PG_ROOT"/*/; do
-    [ -d "$d/data" ] && pg_stop "$(basename "$d")" immediate
-  done
-  rm -rf "$SEGSTREAM_PG_ROOT"
-}
-
-# An order-independent fingerprint of a table's contents: md5 of its rows as text, sorted.
-pg_table_hash() {
-  local name=$1 db=$2 table=$3
-  pg_psql "$name" "$db" -c "SELECT md5(coalesce(string_agg(r, E'\n' ORDER BY r), '')) FROM (SELECT t::text AS r FROM $table t) s"
-}
+source "$SEGSTREAM_ROOT/scripts/pg-cluster.sh"
