@@ -47,11 +47,12 @@ class [[nodiscard]] Status {
   bool downstream_closed() const { return downstream_closed_; }
 
   // Context, added by whichever layer knows it; printed as "(table t, frame 3, byte offset 96)".
-  Status&& WithOffset(uint64_t offset) && { offset_ = offset; return std::move(*this); }
-  Status&& WithFrame(uint64_t frame) && { frame_ = frame; return std::move(*this); }
-  Status&& WithTable(std::string table) && { table_ = std::move(table); return std::move(*this); }
-  Status&& WithHint(std::string hint) && { hint_ = std::move(hint); return std::move(*this); }
-  Status&& Prefix(const std::string& what) && { message_ = what + ": " + message_; return std::move(*this); }
+  // By value, not Status&&: `st = std::move(st).WithX()` must not move a Status into itself.
+  Status WithOffset(uint64_t offset) && { offset_ = offset; return std::move(*this); }
+  Status WithFrame(uint64_t frame) && { frame_ = frame; return std::move(*this); }
+  Status WithTable(std::string table) && { table_ = std::move(table); return std::move(*this); }
+  Status WithHint(std::string hint) && { hint_ = std::move(hint); return std::move(*this); }
+  Status Prefix(const std::string& what) && { message_ = what + ": " + message_; return std::move(*this); }
   Status& MarkDownstreamClosed() { downstream_closed_ = true; return *this; }
 
   const std::optional<uint64_t>& offset() const { return offset_; }
