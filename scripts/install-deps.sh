@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libgtest-dev
   bats bats-assert bats-support
   postgresql-15 postgresql-client-15 postgresql-contrib
-  zstd lz4 pigz gzip
+  zstd lz4 pigz gzip jq time
 )
 
 missing=()

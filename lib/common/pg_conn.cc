@@ -4,9 +4,16 @@ namespace segstream {
 
 namespace {
 
+// libpq messages span lines ("server closed the connection unexpectedly\n\tThis probably
+// means..."); tools print one line per error, so fold them.
 std::string Trimmed(const char* s) {
-  std::string out = s ? s : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  std::string out;
+  for (const char* p = s ? s : ""; *p; ++p) {
+    char c = (*p == '\n' || *p == '\t') ? ' ' : *p;
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 

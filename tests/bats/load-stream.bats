@@ -1,0 +1,348 @@
+#!/usr/bin/env bats
+# load-stream against real servers: formats, parallel jobs, parts, targets, selection,
+# transactions, and every bad-input case of the issue, each in its own test.
+load helpers
+
+setup_file() {
+  pg_start src
+  pg_start dst
+  pg_psql src -c "CREATE DATABASE app"
+  pg_psql src app -c "
+    CREATE TABLE orders (id integer PRIMARY KEY, note text, amount numeric(10,2));
+    INSERT INTO orders SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'note ' || i || E'\ttab\\\\back' END, i * 1.5
+      FROM generate_series(1, 20000) i;
+    CREATE TABLE items (id bigint, name text);
+    INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 3000) i;
+    CREATE TABLE \"x\"\"; DROP TABLE y; --\" (id integer, \"we\"\"ird col\" text);
+    INSERT INTO \"x\"\"; DROP TABLE y; --\" VALUES (1, 'a'), (2, NULL);"
+}
+
+teardown_file() { pg_stop_all; }
+
+setup() {
+  W="$BATS_TEST_TMPDIR"
+  pg_psql dst -c "DROP DATABASE IF EXISTS t WITH (FORCE)"
+  pg_psql dst -c "CREATE DATABASE t"
+  T=$(pg_conn dst t)
+}
+
+# copy_out TABLE FORMAT COLUMNS [extra copy-to-stream args]: a one-table stream on stdout.
+copy_out() {
+  local table=$1 fmt=$2 cols=$3
+  shift 3
+  pg_psql src app -c "COPY $table TO STDOUT WITH (FORMAT $fmt)" |
+    copy-to-stream --table "public.$table" --columns "$cols" --format "$fmt" "$@"
+}
+orders_stream() { copy_out orders "${1:-text}" 'id integer,note text,amount numeric(10,2)' "${@:2}"; }
+items_stream() { copy_out items "${1:-text}" 'id bigint,name text' "${@:2}"; }
+create_targets() {
+  pg_psql dst t -c "CREATE TABLE orders (id integer PRIMARY KEY, note text, amount numeric(10,2));
+                    CREATE TABLE items (id bigint, name text)"
+}
+same() { [ "$(pg_table_hash src app "$1")" = "$(pg_table_hash dst t "${2:-$1}")" ]; }
+count() { pg_psql dst t -c "SELECT count(*) FROM $1"; }
+
+# Frames of a stream file, one per line: offset type table_id stored_len.
+frames() {
+  python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+pos = 0
+while pos < len(data):
+    if data[pos] == 0x89:
+        pos += 16
+        continue
+    typ, flags, codec, _, tid, stored, raw, _ = struct.unpack_from('<BBBBIIIQ', data, pos)
+    print(pos, typ, tid, stored)
+    pos += 24 + stored
+PY
+}
+# cut_before FILE TYPE: the file up to (not including) the last frame of TYPE.
+cut_before_last() {
+  local off
+  off=$(frames "$1" | awk -v t="$2" '$2 == t { o = $1 } END { print o }')
+  head -c "$off" "$1"
+}
+# flip_in_data FILE N: flips one payload byte of the Nth DATA frame.
+flip_in_data() {
+  local off
+  off=$(frames "$1" | awk -v n="$2" '$2 == 3 && ++k == n { print $1 + 24 + 100 }')
+  python3 - "$1" "$off" <<'PY'
+import sys
+p, off = sys.argv[1], int(sys.argv[2])
+b = bytearray(open(p, 'rb').read())
+b[off] ^= 0x10
+open(p, 'wb').write(b)
+PY
+}
+
+@test "--help lists the options and --version prints the version" {
+  run --separate-stderr load-stream --help
+  assert_success
+  assert_output --partial "--single-transaction"
+  assert_output --partial "--on-error-continue"
+  run --separate-stderr load-stream --version
+  assert_success
+  assert_output "load-stream (segstream) 0.1.0"
+}
+
+@test "usage errors exit 2 with one message" {
+  run --separate-stderr load-stream --no-such-flag
+  assert_failure 2
+  [[ "$stderr" == "load-stream: error: "* ]]
+  run --separate-stderr load-stream -d "$T" --single-transaction --jobs 2 </dev/null
+  assert_failure 2
+  [[ "$stderr" == *"--single-transaction"* ]]
+  run --separate-stderr load-stream -d "$T" --progress=sideways </dev/null
+  assert_failure 2
+}
+
+@test "text stream loads into an existing table with identical contents" {
+  create_targets
+  orders_stream text --frame-size 4096 >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/o.sgs"
+  assert_success
+  assert_output ""
+  [[ "$stderr" == *"loaded 1 table, 20000 rows"* ]]
+  same orders
+}
+
+@test "csv stream loads from stdin" {
+  create_targets
+  orders_stream csv >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" - <"$W/o.sgs"
+  assert_success
+  same orders
+}
+
+@test "binary stream loads (PGCOPY header and trailer added)" {
+  create_targets
+  orders_stream binary --codec zstd >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" -q <"$W/o.sgs"
+  assert_success
+  assert_equal "$stderr" ""
+  same orders
+}
+
+@test "concatenated streams, interleaved parts and --jobs 4 load everything" {
+  create_targets
+  { orders_stream text --parts 3 --frame-size 2048; items_stream csv --parts 2 --frame-size 1024; } >"$W/all.sgs"
+  run --separate-stderr load-stream -d "$T" --jobs 4 "$W/all.sgs"
+  assert_success
+  [[ "$stderr" == *"loaded 5 tables, 23000 rows"* ]]
+  same orders
+  same items
+}
+
+@test "--jobs 1 with interleaved parts spills and still loads all rows" {
+  create_targets
+  orders_stream text --parts 4 --frame-size 1024 >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" --jobs 1 "$W/o.sgs"
+  assert_success
+  same orders
+}
+
+@test "--truncate empties the table once, before the first part" {
+  create_targets
+  pg_psql dst t -c "INSERT INTO orders VALUES (-1, 'old', 0), (-2, 'old', 0)"
+  orders_stream text --parts 3 --frame-size 2048 >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" --truncate --jobs 3 "$W/o.sgs"
+  assert_success
+  same orders
+  # and again: a second run replaces rather than duplicates (the primary key would refuse)
+  run --separate-stderr load-stream -d "$T" --truncate "$W/o.sgs"
+  assert_success
+  same orders
+}
+
+@test "--create-tables, --redirect-schema and --table-map choose the targets" {
+  pg_psql dst t -c "CREATE SCHEMA other"
+  { orders_stream; items_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" --create-tables --redirect-schema other \
+    --table-map public.items=copied_items "$W/s.sgs"
+  assert_success
+  same orders other.orders
+  same items other.copied_items
+  [ "$(pg_psql dst t -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
+}
+
+@test "selection: -t, -T and --include-table-file pick the tables" {
+  create_targets
+  { orders_stream; items_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" -t items "$W/s.sgs"
+  assert_success
+  assert_equal "$(count orders)" 0
+  same items
+  pg_psql dst t -c "TRUNCATE items"
+  run --separate-stderr load-stream -d "$T" -T 'it*' "$W/s.sgs"
+  assert_success
+  same orders
+  assert_equal "$(count items)" 0
+  pg_psql dst t -c "TRUNCATE orders"
+  printf '# wanted\npublic.items\n' >"$W/list"
+  run --separate-stderr load-stream -d "$T" --include-table-file "$W/list" "$W/s.sgs"
+  assert_success
+  assert_equal "$(count orders)" 0
+  same items
+}
+
+@test "target table missing: clear error, exit 1, nothing loaded" {
+  pg_psql dst t -c "CREATE TABLE items (id bigint, name text)"
+  { orders_stream; items_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/s.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"load-stream: error: target table public.orders does not exist"* ]]
+  [[ "$stderr" == *"hint: "*"--create-tables"* ]]
+  assert_equal "$(count items)" 0
+}
+
+@test "target table missing with --on-error-continue: the rest loads, exit 4" {
+  pg_psql dst t -c "CREATE TABLE items (id bigint, name text)"
+  { orders_stream; items_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" --on-error-continue "$W/s.sgs"
+  assert_failure 4
+  [[ "$stderr" == *"1 of 2 tables failed"*"public.orders"* ]]
+  same items
+}
+
+@test "incompatible columns are refused before loading" {
+  pg_psql dst t -c "CREATE TABLE orders (id integer, remark text, amount numeric)"
+  orders_stream >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/o.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"incompatible columns: target public.orders has no column note"* ]]
+  assert_equal "$(count orders)" 0
+}
+
+@test "binary stream into a column of another type is incompatible" {
+  pg_psql dst t -c "CREATE TABLE orders (id bigint, note text, amount numeric(10,2))"
+  orders_stream binary >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/o.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"incompatible columns"*"identical types"* ]]
+}
+
+@test "a stream cut inside a table: exit 3, that table rolled back, earlier one committed" {
+  create_targets
+  items_stream >"$W/a.sgs"
+  orders_stream text --frame-size 4096 >"$W/b.sgs"
+  { cat "$W/a.sgs"; head -c $(( $(stat -c %s "$W/b.sgs") / 2 )) "$W/b.sgs"; } >"$W/cut.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/cut.sgs"
+  assert_failure 3
+  assert_output ""
+  [[ "$stderr" == *"committed 1 table: public.items"* ]]
+  [[ "$stderr" == *"not committed 1 table: public.orders"* ]]
+  [[ "$stderr" == *"error: "*"truncated"* ]]
+  same items
+  assert_equal "$(count orders)" 0
+}
+
+@test "a stream without its stream trailer is refused: exit 3, verified tables committed and listed" {
+  create_targets
+  { items_stream; } >"$W/a.sgs"
+  cut_before_last "$W/a.sgs" 6 >"$W/notrailer.sgs"
+  run --separate-stderr load-stream -d "$T" --jobs 2 "$W/notrailer.sgs"
+  assert_failure 3
+  [[ "$stderr" == *"truncated stream: input ended without a stream trailer"* ]]
+  [[ "$stderr" == *"committed 1 table: public.items"* ]]
+  [[ "$stderr" == *"not committed 0 tables"* ]]
+  same items
+}
+
+@test "a flipped bit: exit 3 and the table is not committed" {
+  create_targets
+  orders_stream text --frame-size 4096 >"$W/o.sgs"
+  flip_in_data "$W/o.sgs" 5
+  run --separate-stderr load-stream -d "$T" "$W/o.sgs"
+  assert_failure 3
+  [[ "$stderr" == *"checksum"* ]]
+  [[ "$stderr" == *"not committed 1 table: public.orders"* ]]
+  assert_equal "$(count orders)" 0
+}
+
+@test "--single-transaction: a failure leaves nothing committed" {
+  pg_psql dst t -c "CREATE TABLE items (id bigint, name text); CREATE TABLE orders (id integer PRIMARY KEY, note text, amount numeric(10,2))"
+  pg_psql dst t -c "INSERT INTO orders VALUES (5, 'clash', 0)"
+  { items_stream; orders_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" --single-transaction "$W/s.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"duplicate key"* ]]
+  [[ "$stderr" == *"committed 0 tables"* ]]
+  assert_equal "$(count items)" 0
+  pg_psql dst t -c "DELETE FROM orders"
+  run --separate-stderr load-stream -d "$T" --single-transaction --truncate "$W/s.sgs"
+  assert_success
+  same items
+  same orders
+}
+
+@test "--dry-run verifies and checks targets but loads nothing" {
+  create_targets
+  { orders_stream; items_stream; } >"$W/s.sgs"
+  run --separate-stderr load-stream -d "$T" --dry-run "$W/s.sgs"
+  assert_success
+  [[ "$stderr" == *"dry run: verified 2 tables, 23000 rows"* ]]
+  assert_equal "$(count orders)" 0
+  pg_psql dst t -c "DROP TABLE items"
+  run --separate-stderr load-stream -d "$T" --dry-run "$W/s.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"public.items does not exist"* ]]
+}
+
+@test "--analyze analyzes each loaded table, --progress=json writes events" {
+  create_targets
+  items_stream >"$W/i.sgs"
+  run --separate-stderr load-stream -d "$T" --analyze --progress=json "$W/i.sgs"
+  assert_success
+  [[ "$stderr" == *'"table_end"'* ]]
+  [ "$(pg_psql dst t -c "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'items'")" = t ]
+}
+
+@test "a table named x\"; DROP TABLE y; -- round-trips as a name and executes nothing" {
+  pg_psql dst t -c "CREATE TABLE y (id integer); INSERT INTO y VALUES (1)"
+  copy_out '"x""; DROP TABLE y; --"' text 'id integer,"we""ird col" text' >"$W/evil.sgs"
+  # copy_out prefixed public. to the quoted name; check the stream's identity is exact
+  run --separate-stderr load-stream -d "$T" --create-tables "$W/evil.sgs"
+  assert_success
+  [ "$(pg_psql dst t -c "SELECT count(*) FROM y")" = 1 ]
+  same '"x""; DROP TABLE y; --"'
+}
+
+@test "data converts from a UTF8 stream into a LATIN1 database" {
+  pg_psql dst -c "CREATE DATABASE latin ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+  pg_psql src app -c "CREATE TABLE IF NOT EXISTS words (w text); TRUNCATE words; INSERT INTO words VALUES ('café'), ('Ærø'), ('naïve ½')"
+  pg_psql dst latin -c "DROP TABLE IF EXISTS words; CREATE TABLE words (w text)"
+  for fmt in text binary; do
+    pg_psql dst latin -c "TRUNCATE words"
+    copy_out words $fmt 'w text' >"$W/w.sgs"
+    run --separate-stderr load-stream -d "$(pg_conn dst latin)" "$W/w.sgs"
+    assert_success
+    # md5 of the stored bytes differs between encodings: compare the text as UTF8 clients see it
+    assert_equal "$(PGCLIENTENCODING=UTF8 pg_psql dst latin -c "SELECT w FROM words ORDER BY w")" \
+      "$(PGCLIENTENCODING=UTF8 pg_psql src app -c "SELECT w FROM words ORDER BY w")"
+    assert_equal "$(pg_psql dst latin -c "SELECT count(*) FROM words WHERE w = convert_from('\\x636166c3a9', 'UTF8')")" 1
+  done
+}
+
+@test "target server killed during a load: exit 1" {
+  pg_start victim
+  pg_psql victim -c "CREATE TABLE orders (id integer PRIMARY KEY, note text, amount numeric(10,2))"
+  orders_stream text --frame-size 4096 >"$W/o.sgs"
+  mkfifo "$W/fifo"
+  load-stream -d "$(pg_conn victim)" "$W/fifo" >"$W/out" 2>"$W/err" &
+  local pid=$!
+  exec 5>"$W/fifo"
+  head -c $(( $(stat -c %s "$W/o.sgs") / 2 )) "$W/o.sgs" >&5
+  # wait until the COPY is running on the server, then kill the server
+  for _ in $(seq 100); do
+    [ "$(pg_psql victim -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%'")" -ge 1 ] && break
+    sleep 0.1
+  done
+  pg_stop victim immediate
+  tail -c +$(( $(stat -c %s "$W/o.sgs") / 2 + 1 )) "$W/o.sgs" >&5 2>/dev/null || true
+  exec 5>&-
+  run wait "$pid"
+  assert_equal "$status" 1
+  grep -q "^load-stream: error: " "$W/err"
+  ! grep -q "password" "$W/err"
+}

@@ -1,0 +1,265 @@
+#include "tools/load-stream/dispatcher.h"
+
+#include <cerrno>
+
+namespace segstream {
+
+SpillFile::~SpillFile() {
+  if (file_) std::fclose(file_);
+}
+
+Status SpillFile::Append(std::span<const uint8_t> rows, uint32_t row_count) {
+  if (!file_) {
+    // tmpfile() is unlinked from the start: nothing is left behind after a crash.
+    file_ = std::tmpfile();
+    if (!file_) return Status::FromErrno(errno, "cannot create a spill file in the temp directory");
+  }
+  uint64_t header[2] = {row_count, rows.size()};
+  if (std::fwrite(header, sizeof header, 1, file_) != 1 ||
+      (!rows.empty() && std::fwrite(rows.data(), rows.size(), 1, file_) != 1))
+    return Status::FromErrno(errno, "cannot write the spill file");
+  return Status::Ok();
+}
+
+Status SpillFile::Rewind() {
+  if (!file_) return Status::Ok();
+  if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0)
+    return Status::FromErrno(errno, "cannot rewind the spill file");
+  return Status::Ok();
+}
+
+Result<bool> SpillFile::Next(std::vector<uint8_t>* bytes, uint32_t* row_count) {
+  if (!file_) return false;
+  uint64_t header[2];
+  size_t got = std::fread(header, sizeof header, 1, file_);
+  if (got != 1) {
+    if (std::feof(file_)) return false;
+    return Status::FromErrno(errno, "cannot read the spill file");
+  }
+  *row_count = static_cast<uint32_t>(header[0]);
+  bytes->resize(header[1]);
+  if (header[1] && std::fread(bytes->data(), header[1], 1, file_) != 1)
+    return Status::Io("spill file ended early");
+  return true;
+}
+
+Dispatcher::Dispatcher(const LoadOptions& options, int jobs) : options_(options), jobs_(jobs) {}
+
+Task* Dispatcher::AddTask(std::unique_ptr<Task> task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  task->index = tasks_.size();
+  tasks_.push_back(std::move(task));
+  ScheduleLocked();
+  return tasks_.back().get();
+}
+
+bool Dispatcher::StartableLocked(const Task& task) const {
+  if (!options_.truncate) return true;
+  auto it = truncate_.find(task.plan->qualified);
+  return it == truncate_.end() || it->second != Truncate::kInFlight;
+}
+
+void Dispatcher::ScheduleLocked() {
+  if (!fatal_.ok()) return;
+  for (size_t j = 0; j < jobs_.size(); ++j) {
+    if (jobs_[j].task) continue;
+    for (auto& t : tasks_) {
+      if (t->state != Task::State::kPending || !StartableLocked(*t)) continue;
+      if (options_.truncate) {
+        auto [it, inserted] = truncate_.try_emplace(t->plan->qualified, Truncate::kNeeded);
+        if (it->second == Truncate::kNeeded) {
+          t->truncate = true;
+          it->second = Truncate::kInFlight;
+        }
+      }
+      t->state = Task::State::kLive;
+      t->job = static_cast<int>(j);
+      t->ended_before_start = t->ended;
+      jobs_[j].task = t.get();
+      jobs_[j].cv.notify_all();
+      break;
+    }
+  }
+}
+
+bool Dispatcher::AllLiveEndedLocked() const {
+  bool any = false;
+  for (const auto& j : jobs_) {
+    if (!j.task) continue;
+    any = true;
+    if (!j.task->ended) return false;
+  }
+  return any;
+}
+
+Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk chunk) {
+  Job& job = jobs_[task->job];
+  size_t size = chunk.bytes.size();
+  // One frame larger than the bound still goes through, alone.
+  reader_cv_.wait(lock, [&] {
+    return !fatal_.ok() || task->state != Task::State::kLive || job.queued_bytes == 0 ||
+           job.queued_bytes + size <= options_.queue_bytes_per_job;
+  });
+  if (!fatal_.ok()) return fatal_;
+  if (task->state != Task::State::kLive) return Status::Ok();  // it failed: drop its rows
+  job.queued_bytes += size;
+  job.queue.push_back(std::move(chunk));
+  job.cv.notify_all();
+  return Status::Ok();
+}
+
+Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (!fatal_.ok()) return fatal_;
+    switch (task->state) {
+      case Task::State::kDone:
+        return Status::Ok();
+      case Task::State::kLive: {
+        Chunk chunk;
+        chunk.bytes.assign(rows.begin(), rows.end());
+        chunk.rows = row_count;
+        return PushLocked(lock, task, std::move(chunk));
+      }
+      case Task::State::kPending:
+        ScheduleLocked();
+        if (task->state != Task::State::kPending) continue;
+        if (AllLiveEndedLocked()) {
+          // Every busy job has all of its data: one of them will be free soon.
+          reader_cv_.wait(lock);
+          continue;
+        }
+        return task->spill.Append(rows, row_count);
+    }
+  }
+}
+
+Status Dispatcher::End(Task* task, const TableTrailer& trailer) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!fatal_.ok()) return fatal_;
+  task->ended = true;
+  task->trailer = trailer;
+  if (task->state == Task::State::kLive) {
+    Chunk chunk;
+    chunk.kind = Chunk::Kind::kEnd;
+    return PushLocked(lock, task, std::move(chunk));
+  }
+  ScheduleLocked();
+  return Status::Ok();
+}
+
+void Dispatcher::InputFailed() {
+  std::lock_guard<std::mutex> lock(mu_);
+  input_done_ = true;
+  input_failed_ = true;
+  for (auto& t : tasks_) {
+    if (t->ended) continue;
+    if (t->state == Task::State::kLive) {
+      Chunk chunk;
+      chunk.kind = Chunk::Kind::kAbort;
+      jobs_[t->job].queue.push_back(std::move(chunk));
+      jobs_[t->job].cv.notify_all();
+    } else if (t->state == Task::State::kPending) {
+      t->state = Task::State::kDone;
+      t->error = "the input ended before this table did";
+    }
+  }
+  reader_cv_.notify_all();
+}
+
+void Dispatcher::SetFatal(Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!fatal_.ok()) return;
+  fatal_ = std::move(status);
+  for (auto& j : jobs_) {
+    if (j.task) {
+      Chunk chunk;
+      chunk.kind = Chunk::Kind::kAbort;
+      j.queue.push_back(std::move(chunk));
+    }
+    j.cv.notify_all();
+  }
+  reader_cv_.notify_all();
+}
+
+Status Dispatcher::fatal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fatal_;
+}
+
+bool Dispatcher::CommitAllowed() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!fatal_.ok() || input_failed_) return false;
+  for (const auto& t : tasks_)
+    if (t->outcome == TaskOutcome::kFailed) return false;
+  return true;
+}
+
+void Dispatcher::WaitAllDone() {
+  std::unique_lock<std::mutex> lock(mu_);
+  input_done_ = true;
+  ScheduleLocked();
+  reader_cv_.wait(lock, [&] {
+    for (const auto& j : jobs_)
+      if (j.task) return false;
+    if (!fatal_.ok()) return true;
+    for (const auto& t : tasks_)
+      if (t->state != Task::State::kDone) return false;
+    return true;
+  });
+  shutdown_ = true;
+  for (auto& j : jobs_) j.cv.notify_all();
+}
+
+Task* Dispatcher::NextTask(int job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  Job& j = jobs_[job];
+  for (;;) {
+    if (!fatal_.ok()) {
+      if (j.task) {  // assigned but never started: it stays unloaded
+        j.task->state = Task::State::kDone;
+        j.task = nullptr;
+        reader_cv_.notify_all();
+      }
+      return nullptr;
+    }
+    if (j.task) return j.task;
+    if (shutdown_) return nullptr;
+    j.cv.wait(lock);
+  }
+}
+
+Chunk Dispatcher::Pop(int job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  Job& j = jobs_[job];
+  j.cv.wait(lock, [&] { return !j.queue.empty(); });
+  Chunk chunk = std::move(j.queue.front());
+  j.queue.pop_front();
+  j.queued_bytes -= chunk.bytes.size();
+  reader_cv_.notify_all();
+  return chunk;
+}
+
+void Dispatcher::Finished(int job, Task* task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  task->state = Task::State::kDone;
+  if (task->truncate) {
+    bool done = task->outcome == TaskOutcome::kCommitted || task->outcome == TaskOutcome::kLoaded;
+    truncate_[task->plan->qualified] = done ? Truncate::kDone : Truncate::kNeeded;
+  }
+  Job& j = jobs_[job];
+  j.task = nullptr;
+  j.queue.clear();
+  j.queued_bytes = 0;
+  ScheduleLocked();
+  reader_cv_.notify_all();
+}
+
+std::vector<Task*> Dispatcher::tasks() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Task*> out;
+  for (auto& t : tasks_) out.push_back(t.get());
+  return out;
+}
+
+}  // namespace segstream

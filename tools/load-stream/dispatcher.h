@@ -1,0 +1,142 @@
+// The hand-off between the one reader thread (which runs StreamReader over the input) and
+// the load jobs (one connection each). Every table id of the stream becomes a Task; a task
+// is "live" once a job owns it, and its frames then go through that job's bounded queue.
+// A task that no job can take yet (all jobs busy, or its --truncate is held by another part
+// still in flight) is "pending": the reader waits for a job when every busy job already has
+// all of its data (nothing to deadlock on), and otherwise spills the pending task's frames
+// to an unlinked temporary file, so memory stays bounded however the input interleaves.
+// A job hears of a table's end only after StreamReader verified that table's trailer.
+// Thread safety: every member function is safe to call from any thread; one mutex guards
+// the state (it is taken once per frame, not per row).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lib/common/stream_meta.h"
+#include "tools/load-stream/load_options.h"
+#include "tools/load-stream/target_tables.h"
+
+namespace segstream {
+
+// A spill file: frames of a pending task, [u64 rows][u64 len][bytes] each, unlinked at once.
+class SpillFile {
+ public:
+  SpillFile() = default;
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+  ~SpillFile();
+  Status Append(std::span<const uint8_t> rows, uint32_t row_count);
+  // Rewinds for reading; then Next() until it returns false.
+  Status Rewind();
+  Result<bool> Next(std::vector<uint8_t>* bytes, uint32_t* row_count);
+  bool empty() const { return file_ == nullptr; }
+
+ private:
+  std::FILE* file_ = nullptr;
+};
+
+enum class TaskOutcome {
+  kNotLoaded,  // never started, or the input failed before its end
+  kCommitted,
+  kLoaded,     // loaded inside --single-transaction, waiting for the final COMMIT
+  kFailed,
+};
+
+struct Task {
+  size_t index = 0;
+  std::string source;  // the table as the stream names it
+  std::shared_ptr<const TargetPlan> plan;
+  std::string encoding;
+  std::string copy_format;
+  int part = 0;
+  int parts = 1;
+  // Owned by the dispatcher's mutex:
+  enum class State { kPending, kLive, kDone } state = State::kPending;
+  bool ended = false;  // the reader verified its trailer
+  TableTrailer trailer;
+  SpillFile spill;
+  int job = -1;
+  bool truncate = false;  // this task empties the target first
+  bool ended_before_start = false;  // all of its rows are in the spill file
+  // Set by the job when the task is done:
+  TaskOutcome outcome = TaskOutcome::kNotLoaded;
+  std::string error;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+// One item of a job's queue.
+struct Chunk {
+  enum class Kind { kRows, kEnd, kAbort } kind = Kind::kRows;
+  std::vector<uint8_t> bytes;  // a DATA frame's rows region: COPY bytes back to back
+  uint32_t rows = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const LoadOptions& options, int jobs);
+
+  // --- reader side ---
+  Task* AddTask(std::unique_ptr<Task> task);
+  // Hands one frame's rows to the task's job (blocking while its queue is full), or spills
+  // them. Returns the fatal status if the load has already failed.
+  Status Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count);
+  Status End(Task* task, const TableTrailer& trailer);
+  // The input failed: live tasks without a verified end are aborted (rolled back), pending
+  // ones are not loaded; tasks whose end was verified still load.
+  void InputFailed();
+  // No more tasks: waits until every task is done, then lets the jobs finish.
+  void WaitAllDone();
+  // The first fatal error of any job (Ok while none).
+  Status fatal();
+
+  // --- job side ---
+  // The next task for job `job`, or nullptr when the run is over.
+  Task* NextTask(int job);
+  // The next chunk of the job's current task (blocks).
+  Chunk Pop(int job);
+  // The job finished its task (task->outcome is set).
+  void Finished(int job, Task* task);
+  // A failure that ends the whole run (the job stops taking tasks).
+  void SetFatal(Status status);
+  // True when a --single-transaction job may COMMIT: the input was complete and nothing failed.
+  bool CommitAllowed();
+
+  std::vector<Task*> tasks();
+
+ private:
+  struct Job {
+    Task* task = nullptr;
+    std::deque<Chunk> queue;
+    size_t queued_bytes = 0;
+    std::condition_variable cv;  // the job waits here for a task or a chunk
+  };
+  enum class Truncate { kNeeded, kInFlight, kDone };
+
+  void ScheduleLocked();
+  bool StartableLocked(const Task& task) const;
+  Status PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk chunk);
+  bool AllLiveEndedLocked() const;
+
+  const LoadOptions& options_;
+  std::mutex mu_;
+  std::condition_variable reader_cv_;  // the reader waits here for queue space or a free job
+  std::vector<Job> jobs_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::map<std::string, Truncate> truncate_;  // by target qualified name
+  bool input_done_ = false;
+  bool input_failed_ = false;
+  bool shutdown_ = false;
+  Status fatal_;
+};
+
+}  // namespace segstream

@@ -1,0 +1,116 @@
+#include "tools/load-stream/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+namespace segstream {
+namespace {
+
+std::span<const uint8_t> Bytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+std::unique_ptr<Task> PartOf(const std::shared_ptr<TargetPlan>& plan, int part) {
+  auto t = std::make_unique<Task>();
+  t->source = "public.t";
+  t->plan = plan;
+  t->part = part;
+  t->parts = 2;
+  return t;
+}
+
+TEST(SpillFile, FramesComeBackInOrder) {
+  SpillFile spill;
+  EXPECT_TRUE(spill.empty());
+  ASSERT_TRUE(spill.Append(Bytes("1\ta\n2\tb\n"), 2).ok());
+  ASSERT_TRUE(spill.Append(Bytes(""), 0).ok());
+  ASSERT_TRUE(spill.Append(Bytes("3\tc\n"), 1).ok());
+  ASSERT_TRUE(spill.Rewind().ok());
+  std::vector<uint8_t> bytes;
+  uint32_t rows = 0;
+  std::vector<std::pair<std::string, uint32_t>> got;
+  for (;;) {
+    auto more = spill.Next(&bytes, &rows);
+    ASSERT_TRUE(more.ok());
+    if (!more.value()) break;
+    got.emplace_back(std::string(bytes.begin(), bytes.end()), rows);
+  }
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].first, "1\ta\n2\tb\n");
+  EXPECT_EQ(got[0].second, 2u);
+  EXPECT_EQ(got[1].first, "");
+  EXPECT_EQ(got[2].first, "3\tc\n");
+}
+
+// One job, two interleaved parts of one table with --truncate: the second part spills while
+// the first holds the truncate, then loads from the spill file without truncating again.
+TEST(Dispatcher, SecondPartSpillsAndDoesNotTruncateAgain) {
+  LoadOptions options;
+  options.truncate = true;
+  Dispatcher d(options, 1);
+  auto plan = std::make_shared<TargetPlan>();
+  plan->qualified = "public.t";
+  Task* a = d.AddTask(PartOf(plan, 0));
+  Task* b = d.AddTask(PartOf(plan, 1));
+  ASSERT_TRUE(d.Rows(a, Bytes("1\n"), 1).ok());
+  ASSERT_TRUE(d.Rows(b, Bytes("2\n"), 1).ok());  // a is live and not ended: b spills
+  EXPECT_FALSE(b->spill.empty());
+  ASSERT_TRUE(d.End(a, TableTrailer()).ok());
+  ASSERT_TRUE(d.End(b, TableTrailer()).ok());
+
+  std::vector<std::string> seen;
+  std::thread job([&] {
+    while (Task* t = d.NextTask(0)) {
+      seen.push_back(t->source + std::to_string(t->part) + (t->truncate ? " truncate" : "") +
+                     (t->ended_before_start ? " spilled" : ""));
+      if (!t->ended_before_start)
+        while (d.Pop(0).kind == Chunk::Kind::kRows) {}
+      t->outcome = TaskOutcome::kCommitted;
+      d.Finished(0, t);
+    }
+  });
+  d.WaitAllDone();
+  job.join();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "public.t0 truncate");
+  EXPECT_EQ(seen[1], "public.t1 spilled");
+}
+
+// A failed input aborts the live unfinished task and leaves pending ones unloaded.
+TEST(Dispatcher, InputFailureAbortsUnfinishedTasks) {
+  LoadOptions options;
+  Dispatcher d(options, 1);
+  auto plan = std::make_shared<TargetPlan>();
+  plan->qualified = "public.t";
+  Task* a = d.AddTask(PartOf(plan, 0));
+  Task* b = d.AddTask(PartOf(plan, 1));
+  ASSERT_TRUE(d.Rows(a, Bytes("1\n"), 1).ok());
+  ASSERT_TRUE(d.Rows(b, Bytes("2\n"), 1).ok());
+  d.InputFailed();
+  Chunk::Kind last = Chunk::Kind::kRows;
+  std::thread job([&] {
+    while (Task* t = d.NextTask(0)) {
+      while ((last = d.Pop(0).kind) == Chunk::Kind::kRows) {}
+      d.Finished(0, t);
+    }
+  });
+  d.WaitAllDone();
+  job.join();
+  EXPECT_EQ(last, Chunk::Kind::kAbort);
+  EXPECT_EQ(b->outcome, TaskOutcome::kNotLoaded);
+  EXPECT_FALSE(b->error.empty());
+}
+
+TEST(CreateTableSql, QuotesEveryIdentifier) {
+  TableInfo info;
+  info.columns = {{"id", "integer", true}, {"x\"; DROP TABLE y; --", "text", false}};
+  info.primary_key = {"id"};
+  EXPECT_EQ(CreateTableSql("public.\"T\"", info),
+            "CREATE TABLE public.\"T\" (id integer NOT NULL, \"x\"\"; DROP TABLE y; --\" text, "
+            "PRIMARY KEY (id))");
+}
+
+}  // namespace
+}  // namespace segstream

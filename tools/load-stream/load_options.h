@@ -1,0 +1,40 @@
+// What a load-stream run was asked to do, filled in by main.cc from the command line.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lib/common/pg_conn.h"
+#include "lib/common/progress.h"
+
+namespace segstream {
+
+struct LoadOptions {
+  ConnOptions conn;
+  std::string input = "-";
+  int jobs = 1;
+  bool truncate = false;
+  bool create_tables = false;
+  bool single_transaction = false;
+  bool on_error_continue = false;
+  bool analyze = false;
+  bool dry_run = false;
+  bool quiet = false;
+  std::string redirect_schema;
+  std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
+  std::vector<std::string> include_tables;
+  std::vector<std::string> include_schemas;
+  std::vector<std::string> exclude_tables;
+  std::vector<std::string> exclude_schemas;
+  std::vector<std::string> include_table_files;
+  std::vector<std::string> exclude_table_files;
+  ProgressMode progress = ProgressMode::kOff;
+  // Frames queued for one job before the reader waits: bounds memory whatever the table size.
+  size_t queue_bytes_per_job = 4u << 20;
+};
+
+// Loads the stream named by options.input into the database; the Status decides the exit.
+Status RunLoad(const LoadOptions& options);
+
+}  // namespace segstream

@@ -1,0 +1,206 @@
+#include "tools/load-stream/table_loader.h"
+
+#include <cstdlib>
+
+#include "lib/common/format.h"
+
+namespace segstream {
+
+TableLoader::TableLoader(int id, PgConnPtr conn, Dispatcher* dispatcher,
+                         const LoadOptions& options, Progress* progress)
+    : id_(id),
+      conn_(std::move(conn)),
+      dispatcher_(dispatcher),
+      options_(options),
+      progress_(progress) {}
+
+void TableLoader::Run() {
+  while (Task* task = dispatcher_->NextTask(id_)) {
+    bool aborted = false;
+    Status st = Load(task, &aborted);
+    if (!st.ok()) {
+      task->error = st.ToString();
+      task->outcome = aborted ? TaskOutcome::kNotLoaded : TaskOutcome::kFailed;
+      bool connection_lost = PQstatus(conn_.get()) == CONNECTION_BAD;
+      // A table's own failure is survivable under --on-error-continue; a lost connection
+      // or a failing single transaction is not.
+      if (!aborted && (connection_lost || !options_.on_error_continue ||
+                       options_.single_transaction))
+        dispatcher_->SetFatal(std::move(st).WithTable(task->source));
+    }
+    dispatcher_->Finished(id_, task);
+  }
+  if (options_.single_transaction && in_transaction_) {
+    Status st = FinishSingleTransaction();
+    if (!st.ok()) dispatcher_->SetFatal(std::move(st));
+  }
+}
+
+Status TableLoader::FinishSingleTransaction() {
+  in_transaction_ = false;
+  if (!dispatcher_->CommitAllowed()) {
+    Rollback();
+    for (Task* t : loaded_) {
+      t->outcome = TaskOutcome::kNotLoaded;
+      t->error = "rolled back with the single transaction";
+    }
+    return Status::Ok();
+  }
+  auto res = Exec(conn_.get(), "COMMIT");
+  for (Task* t : loaded_) t->outcome = res.ok() ? TaskOutcome::kCommitted : TaskOutcome::kNotLoaded;
+  if (!res.ok()) return res.take_status().Prefix("cannot commit the single transaction");
+  return Status::Ok();
+}
+
+Status TableLoader::SetEncoding(const Task& task) {
+  // Text and csv data are converted by COPY's own ENCODING option, so the statement text
+  // (identifiers may be any Unicode) stays UTF8. Binary fields are converted by the types'
+  // receive functions, which follow client_encoding, so binary sets it to the stream's.
+  std::string want = "UTF8";
+  if (task.copy_format == "binary" && !task.encoding.empty()) want = task.encoding;
+  if (want == client_encoding_) return Status::Ok();
+  auto res = Exec(conn_.get(), "SET client_encoding TO " + QuoteLiteral(want));
+  if (!res.ok()) return res.take_status().Prefix("cannot set client_encoding to " + want);
+  client_encoding_ = want;
+  return Status::Ok();
+}
+
+Status TableLoader::Put(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return Status::Ok();
+  if (PQputCopyData(conn_.get(), reinterpret_cast<const char*>(bytes.data()),
+                    static_cast<int>(bytes.size())) != 1)
+    return ServerError(conn_.get(), "sending COPY data failed");
+  return Status::Ok();
+}
+
+void TableLoader::AbandonCopy() {
+  if (PQstatus(conn_.get()) == CONNECTION_BAD) return;
+  PQputCopyEnd(conn_.get(), "load-stream abandoned this table");
+  while (PGresult* res = PQgetResult(conn_.get())) PQclear(res);
+}
+
+void TableLoader::Rollback() {
+  if (PQstatus(conn_.get()) == CONNECTION_BAD) return;
+  PgResultPtr res(PQexec(conn_.get(), "ROLLBACK"));
+}
+
+Status TableLoader::Load(Task* task, bool* aborted) {
+  const TargetPlan& plan = *task->plan;
+  if (progress_->enabled())
+    progress_->Event("table_begin", {{"table", task->source}, {"target", plan.qualified},
+                                     {"part", task->part}, {"job", id_}});
+  RETURN_IF_ERROR(SetEncoding(*task));
+  bool single = options_.single_transaction;
+  if (!in_transaction_) {
+    RETURN_IF_ERROR(Exec(conn_.get(), "BEGIN").status());
+    in_transaction_ = true;
+  }
+  // A failure from here on rolls this table back (in a single transaction: everything).
+  auto fail = [&](Status st, bool in_copy) {
+    if (in_copy) AbandonCopy();
+    if (!single) {
+      Rollback();
+      in_transaction_ = false;
+    }
+    return st;
+  };
+  bool freeze = false;
+  if (!plan.create_sql.empty() && !created_.count(plan.qualified)) {
+    auto res = Exec(conn_.get(), plan.create_sql);
+    if (!res.ok()) return fail(res.take_status().Prefix("cannot create " + plan.qualified), false);
+    created_.insert(plan.qualified);
+    freeze = true;
+  }
+  if (task->truncate) {
+    auto res = Exec(conn_.get(), "TRUNCATE " + plan.qualified);
+    if (!res.ok()) return fail(res.take_status().Prefix("cannot truncate " + plan.qualified), false);
+    freeze = true;
+  }
+  // COPY FREEZE is refused for partitioned tables and only allowed for a table created or
+  // truncated in this very (sub)transaction.
+  freeze = freeze && !plan.partitioned;
+  std::string sql = "COPY " + plan.qualified + " " + plan.column_list + " FROM STDIN WITH (FORMAT " +
+                    (task->copy_format == "csv" || task->copy_format == "binary"
+                         ? task->copy_format
+                         : std::string("text"));
+  if (task->copy_format != "binary" && !task->encoding.empty())
+    sql += ", ENCODING " + QuoteLiteral(task->encoding);
+  if (freeze) sql += ", FREEZE";
+  sql += ")";
+  {
+    PgResultPtr res(PQexec(conn_.get(), sql.c_str()));
+    if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN)
+      return fail(ServerError(conn_.get(), "cannot start COPY into " + plan.qualified, res.get()),
+                  false);
+  }
+  bool binary = task->copy_format == "binary";
+  if (binary) {
+    Status st = Put(format::kPgBinaryHeader);
+    if (!st.ok()) return fail(std::move(st), true);
+  }
+  // Rows that arrived while no job was free, then the live queue.
+  Status st = task->spill.Rewind();
+  if (!st.ok()) return fail(std::move(st), true);
+  for (;;) {
+    uint32_t rows = 0;
+    auto more = task->spill.Next(&spill_buffer_, &rows);
+    if (!more.ok()) return fail(more.take_status(), true);
+    if (!more.value()) break;
+    st = Put(spill_buffer_);
+    if (!st.ok()) return fail(std::move(st), true);
+    task->rows += rows;
+    task->bytes += spill_buffer_.size();
+    progress_->Add(spill_buffer_.size(), rows);
+  }
+  if (!task->ended_before_start) {
+    for (;;) {
+      Chunk chunk = dispatcher_->Pop(id_);
+      if (chunk.kind == Chunk::Kind::kEnd) break;
+      if (chunk.kind == Chunk::Kind::kAbort) {
+        *aborted = true;
+        return fail(Status::Corrupt("rolled back: the input failed before this table ended"),
+                    true);
+      }
+      st = Put(chunk.bytes);
+      if (!st.ok()) return fail(std::move(st), true);
+      task->rows += chunk.rows;
+      task->bytes += chunk.bytes.size();
+      progress_->Add(chunk.bytes.size(), chunk.rows);
+    }
+  }
+  if (binary) {
+    st = Put(format::kPgBinaryTrailer);
+    if (!st.ok()) return fail(std::move(st), true);
+  }
+  if (PQputCopyEnd(conn_.get(), nullptr) != 1)
+    return fail(ServerError(conn_.get(), "ending COPY failed"), false);
+  PgResultPtr res(PQgetResult(conn_.get()));
+  bool copied = res && PQresultStatus(res.get()) == PGRES_COMMAND_OK;
+  Status copy_error = copied ? Status::Ok()
+                             : ServerError(conn_.get(), "COPY into " + plan.qualified + " failed",
+                                           res.get());
+  std::string tag = res ? PQcmdTuples(res.get()) : "";
+  while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+  if (!copied) return fail(std::move(copy_error), false);
+  uint64_t server_rows = std::strtoull(tag.c_str(), nullptr, 10);
+  if (server_rows != task->trailer.totals.rows)
+    return fail(Status::Corrupt("the server counted " + std::to_string(server_rows) +
+                                " rows, the table trailer says " +
+                                std::to_string(task->trailer.totals.rows)),
+                false);
+  if (single) {
+    task->outcome = TaskOutcome::kLoaded;
+    loaded_.push_back(task);
+  } else {
+    auto commit = Exec(conn_.get(), "COMMIT");
+    in_transaction_ = false;
+    if (!commit.ok()) return commit.take_status().Prefix("cannot commit " + plan.qualified);
+    task->outcome = TaskOutcome::kCommitted;
+  }
+  if (progress_->enabled())
+    progress_->Event("table_end", {{"table", task->source}, {"rows", task->rows},
+                                   {"bytes", task->bytes}, {"committed", !single}});
+  return Status::Ok();
+}
+
+}  // namespace segstream

@@ -1,0 +1,140 @@
+#include "tools/load-stream/target_tables.h"
+
+#include "lib/common/table_filter.h"
+
+namespace segstream {
+
+TargetResolver::TargetResolver(PGconn* conn, const LoadOptions& options)
+    : conn_(conn), options_(options) {}
+
+Status TargetResolver::Init() {
+  for (const auto& m : options_.table_map) {
+    size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+      return Status::Usage("--table-map wants OLD=NEW, got '" + m + "'");
+    std::string old_schema, old_name, new_schema, new_name;
+    RETURN_IF_ERROR(SplitQualifiedName(m.substr(0, eq), &old_schema, &old_name));
+    RETURN_IF_ERROR(SplitQualifiedName(m.substr(eq + 1), &new_schema, &new_name));
+    // An unqualified OLD means public, as an unqualified name does in most databases.
+    if (old_schema.empty()) old_schema = "public";
+    map_[{old_schema, old_name}] = {new_schema, new_name};
+  }
+  return Status::Ok();
+}
+
+std::pair<std::string, std::string> TargetResolver::MapName(const TableInfo& info) const {
+  std::string schema = info.schema;
+  std::string name = info.name;
+  if (!options_.redirect_schema.empty()) schema = options_.redirect_schema;
+  auto it = map_.find({info.schema, info.name});
+  if (it != map_.end()) {
+    // An explicit mapping wins over --redirect-schema; one without a schema keeps the
+    // schema the table would have had.
+    if (!it->second.first.empty()) schema = it->second.first;
+    name = it->second.second;
+  }
+  return {schema, name};
+}
+
+std::string CreateTableSql(const std::string& qualified, const TableInfo& info) {
+  std::string sql = "CREATE TABLE " + qualified + " (";
+  for (size_t i = 0; i < info.columns.size(); ++i) {
+    const auto& c = info.columns[i];
+    if (i) sql += ", ";
+    // The type is format_type() output from the source catalog: SQL already.
+    sql += QuoteIdent(c.name) + " " + c.type;
+    if (c.not_null) sql += " NOT NULL";
+  }
+  if (!info.primary_key.empty()) {
+    sql += ", PRIMARY KEY (";
+    for (size_t i = 0; i < info.primary_key.size(); ++i)
+      sql += (i ? ", " : "") + QuoteIdent(info.primary_key[i]);
+    sql += ")";
+  }
+  return sql + ")";
+}
+
+Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& copy_format,
+                                    const std::string& oid, const std::string& qualified) {
+  ASSIGN_OR_RETURN(PgResultPtr res,
+                   ExecParams(conn_,
+                              "SELECT attname, format_type(atttypid, atttypmod), attgenerated "
+                              "FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 "
+                              "AND NOT attisdropped",
+                              {oid}));
+  struct Target {
+    std::string type;
+    bool generated;
+  };
+  std::map<std::string, Target> target;
+  for (int i = 0; i < PQntuples(res.get()); ++i)
+    target[Field(res.get(), i, 0)] = {Field(res.get(), i, 1), !Field(res.get(), i, 2).empty()};
+  for (const auto& c : info.columns) {
+    auto it = target.find(c.name);
+    if (it == target.end())
+      return Status::Server("incompatible columns: target " + qualified + " has no column " +
+                            QuoteIdent(c.name))
+          .WithHint("map the table elsewhere with --table-map, or alter the target table");
+    if (it->second.generated)
+      return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " of " +
+                            qualified + " is generated and cannot be loaded");
+    // Binary COPY reads each field with the target type's receive function, so the types
+    // must be the same; text and csv go through the input functions, which convert.
+    if (copy_format == "binary" && it->second.type != c.type)
+      return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " is " +
+                            c.type + " in the stream but " + it->second.type + " in " + qualified +
+                            " (binary format needs identical types)");
+  }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInfo& info,
+                                                                  const std::string& copy_format,
+                                                                  bool execute_create) {
+  auto [schema, name] = MapName(info);
+  auto cached = cache_.find({schema, name});
+  if (cached != cache_.end()) return std::shared_ptr<const TargetPlan>(cached->second);
+
+  auto plan = std::make_shared<TargetPlan>();
+  plan->schema = schema;
+  plan->name = name;
+  plan->qualified = QuoteIdent(schema) + "." + QuoteIdent(name);
+  plan->column_list = "(";
+  for (size_t i = 0; i < info.columns.size(); ++i)
+    plan->column_list += (i ? ", " : "") + QuoteIdent(info.columns[i].name);
+  plan->column_list += ")";
+  if (info.columns.empty())
+    return Status::Corrupt("table metadata lists no columns").WithTable(info.QualifiedName());
+
+  ASSIGN_OR_RETURN(PgResultPtr res,
+                   ExecParams(conn_,
+                              "SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+                              {schema, name}));
+  if (PQntuples(res.get()) == 0) {
+    if (!options_.create_tables)
+      return Status::Server("target table " + plan->qualified + " does not exist")
+          .WithHint("create it first, or pass --create-tables");
+    std::string sql = "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) + "; " +
+                      CreateTableSql(plan->qualified, info);
+    if (execute_create) {
+      auto created = Exec(conn_, sql);
+      if (!created.ok())
+        return created.take_status().Prefix("cannot create " + plan->qualified);
+    } else {
+      plan->create_sql = sql;
+    }
+    plan->created = true;
+  } else {
+    std::string relkind = Field(res.get(), 0, 1);
+    if (relkind != "r" && relkind != "p")
+      return Status::Server("target " + plan->qualified + " is not a table (relkind " + relkind +
+                            ")");
+    plan->partitioned = relkind == "p";
+    RETURN_IF_ERROR(CheckColumns(info, copy_format, Field(res.get(), 0, 0), plan->qualified));
+  }
+  cache_[{schema, name}] = plan;
+  return std::shared_ptr<const TargetPlan>(plan);
+}
+
+}  // namespace segstream

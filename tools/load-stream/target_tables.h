@@ -1,0 +1,57 @@
+// Where each table of a stream goes: the target name after --table-map and
+// --redirect-schema, whether it exists, whether its columns can take the stream's rows,
+// and (with --create-tables) the DDL that creates it. Catalog lookups pass names as query
+// parameters; every identifier put into SQL text goes through QuoteIdent.
+// Not thread-safe: used by the reader thread on its own connection.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lib/common/pg_conn.h"
+#include "lib/common/stream_meta.h"
+#include "tools/load-stream/load_options.h"
+
+namespace segstream {
+
+struct TargetPlan {
+  std::string schema;         // unquoted
+  std::string name;           // unquoted
+  std::string qualified;      // quoted schema.name, for SQL and messages
+  std::string column_list;    // "(a, \"B c\")" in stream column order
+  std::string create_sql;     // set when the table must still be created (single transaction)
+  bool partitioned = false;   // COPY FREEZE is not allowed on a partitioned table
+  bool created = false;       // created by this run
+};
+
+class TargetResolver {
+ public:
+  // `conn` is borrowed and must outlive the resolver.
+  TargetResolver(PGconn* conn, const LoadOptions& options);
+  // Parses --table-map; a usage error for a malformed mapping.
+  Status Init();
+  // The target of one table of a stream in `copy_format`. Fails with a kServer status naming
+  // the table when it is missing (and not to be created) or its columns do not fit. With
+  // `execute_create` false a missing table is not created here: create_sql says how.
+  Result<std::shared_ptr<const TargetPlan>> Resolve(const TableInfo& info,
+                                                    const std::string& copy_format,
+                                                    bool execute_create);
+
+ private:
+  std::pair<std::string, std::string> MapName(const TableInfo& info) const;
+  Status CheckColumns(const TableInfo& info, const std::string& copy_format, const std::string& oid,
+                      const std::string& qualified);
+
+  PGconn* conn_;
+  const LoadOptions& options_;
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> map_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<TargetPlan>> cache_;
+};
+
+// "CREATE TABLE q (cols..., PRIMARY KEY (...))" from a stream's column metadata.
+std::string CreateTableSql(const std::string& qualified, const TableInfo& info);
+
+}  // namespace segstream
