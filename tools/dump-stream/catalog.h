@@ -1,0 +1,50 @@
+// What dump-stream learns from the catalogs: server facts for the stream header, and the
+// selected tables with the metadata their TABLE_BEGIN frames carry. Every query passes user
+// input as parameters; selection is done on the client by TableFilter.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "lib/common/stream_meta.h"
+#include "lib/common/table_filter.h"
+
+namespace segstream {
+
+struct ServerFacts {
+  std::string version;   // server_version
+  int version_num = 0;   // server_version_num
+  std::string encoding;  // the database encoding: COPY data is written in it
+  std::string database;
+  uint64_t block_size = 8192;
+  std::string mpp;  // "greenplum", "cloudberry" or "" for plain PostgreSQL
+  bool has_distribution_policy = false;
+};
+
+Result<ServerFacts> ReadServerFacts(PGconn* conn);
+
+struct DumpTable {
+  TableInfo info;       // part/parts left at 0/1; the planner sets them per part
+  std::string oid;      // pg_class oid, as text
+  uint64_t relation_bytes = 0;  // pg_relation_size of the main fork
+  std::vector<std::string> copy_columns;  // stored (not generated) columns, COPY order
+};
+
+using LockFunction = std::function<Status(const std::vector<DumpTable>&)>;
+
+// The regular tables (and partition leaves) selected by `filter`, sorted by schema and
+// name. `lock` is called once the selection is known (only oid and identity are set) and
+// before any query that would itself lock a table (sizes, bounds), so lock waits are
+// bounded by --lock-wait-timeout. Partitioned parents have no data and are never returned; a leaf is also selected
+// when one of its partitioned ancestors matches an include rule and `excludes` (the
+// exclude rules alone) does not drop the leaf.
+Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& facts,
+                                              const TableFilter& filter,
+                                              const TableFilter& excludes,
+                                              const LockFunction& lock);
+
+}  // namespace segstream

@@ -1,0 +1,121 @@
+#include "tools/dump-stream/copy_out.h"
+
+#include <cstring>
+#include <span>
+
+#include "lib/common/format.h"
+#include "lib/common/pg_conn.h"
+
+namespace segstream {
+namespace {
+
+// PQfreemem for a libpq row buffer, whichever way the loop leaves.
+struct CopyBuffer {
+  char* data = nullptr;
+  ~CopyBuffer() { reset(); }
+  void reset() {
+    if (data) PQfreemem(data);
+    data = nullptr;
+  }
+};
+
+constexpr uint64_t kProgressEveryBytes = 1 << 20;
+
+}  // namespace
+
+std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
+                         const std::string& copy_format) {
+  std::string columns;
+  for (const std::string& c : table.copy_columns) {
+    if (!columns.empty()) columns += ", ";
+    columns += QuoteIdent(c);
+  }
+  const std::string relation = QuoteIdent(table.info.schema) + "." + QuoteIdent(table.info.name);
+  std::string cond = CtidCondition(range);
+  std::string sql = "COPY ";
+  if (cond.empty()) {
+    sql += relation;
+    if (!columns.empty()) sql += " (" + columns + ")";
+  } else {
+    sql += "(SELECT " + (columns.empty() ? std::string() : columns) + " FROM ONLY " + relation +
+           " WHERE " + cond + ")";
+  }
+  sql += " TO STDOUT";
+  if (copy_format != "text") sql += " WITH (FORMAT " + copy_format + ")";
+  return sql;
+}
+
+Status CopyOutSession::Run(const std::string& copy_sql, bool binary, TableWriter* writer) {
+  {
+    PgResultPtr res(PQexec(conn_, copy_sql.c_str()));
+    if (!res || PQresultStatus(res.get()) != PGRES_COPY_OUT) {
+      return ServerError(conn_, "COPY failed", res.get());
+    }
+  }
+  bool header_pending = binary;
+  uint64_t rows = 0;
+  uint64_t pending_bytes = 0;
+  uint64_t pending_rows = 0;
+  CopyBuffer buf;
+  for (;;) {
+    int n = PQgetCopyData(conn_, &buf.data, 0);
+    if (n == -1) break;
+    if (n < 0) return ServerError(conn_, "COPY failed");
+    if (cancelled_ && cancelled_->load(std::memory_order_relaxed)) {
+      return Status::Io("cancelled");
+    }
+    std::span<const uint8_t> row(reinterpret_cast<const uint8_t*>(buf.data),
+                                 static_cast<size_t>(n));
+    if (header_pending) {
+      // The header travels in front of the first tuple (or of the trailer, for no rows).
+      constexpr size_t kFixed = sizeof(format::kPgBinaryHeader);
+      if (row.size() < kFixed || std::memcmp(row.data(), format::kPgBinaryHeader, 11) != 0) {
+        return Status::Server("binary COPY data does not start with the PGCOPY signature");
+      }
+      uint32_t ext = (uint32_t{row[15]} << 24) | (uint32_t{row[16]} << 16) |
+                     (uint32_t{row[17]} << 8) | uint32_t{row[18]};
+      if (row.size() - kFixed < ext) {
+        return Status::Server("binary COPY header extension is longer than its message");
+      }
+      row = row.subspan(kFixed + ext);
+      header_pending = false;
+    }
+    if (binary && row.size() == sizeof(format::kPgBinaryTrailer) &&
+        std::memcmp(row.data(), format::kPgBinaryTrailer, row.size()) == 0) {
+      row = {};  // a tuple never starts with field count -1: this is the trailer
+    }
+    if (!row.empty()) {
+      RETURN_IF_ERROR(writer->AddRow(row));
+      ++rows;
+      ++pending_rows;
+      pending_bytes += row.size();
+    }
+    buf.reset();
+    if (progress_ && pending_bytes >= kProgressEveryBytes) {
+      progress_->Add(pending_bytes, pending_rows);
+      pending_bytes = pending_rows = 0;
+    }
+  }
+  if (progress_ && (pending_bytes || pending_rows)) progress_->Add(pending_bytes, pending_rows);
+  return DrainResults(rows);
+}
+
+Status CopyOutSession::DrainResults(uint64_t rows) {
+  Status status;
+  for (;;) {
+    PgResultPtr res(PQgetResult(conn_));
+    if (!res) break;
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      if (status.ok()) status = ServerError(conn_, "COPY failed", res.get());
+      continue;
+    }
+    const char* tuples = PQcmdTuples(res.get());
+    if (status.ok() && tuples && *tuples && std::strtoull(tuples, nullptr, 10) != rows) {
+      status = Status::Server("COPY reported " + std::string(tuples) + " rows but " +
+                              std::to_string(rows) + " arrived");
+    }
+  }
+  return status;
+}
+
+}  // namespace segstream

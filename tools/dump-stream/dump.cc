@@ -1,0 +1,242 @@
+// The order of a dump: connect, pin the snapshot, pick and lock tables, connect the jobs,
+// then write. Everything that can fail for a user reason (bad pattern, no tables, lock
+// timeout, refused job connection) fails before the first byte is written.
+#include "tools/dump-stream/dump.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "lib/common/byte_io.h"
+#include "lib/common/pg_conn.h"
+#include "lib/common/stream_writer.h"
+#include "lib/common/table_filter.h"
+#include "tools/dump-stream/catalog.h"
+#include "tools/dump-stream/copy_out.h"
+#include "tools/dump-stream/snapshot.h"
+#include "tools/dump-stream/split.h"
+
+namespace segstream {
+namespace {
+
+constexpr const char* kProducer = "dump-stream 0.1.0";
+
+Status ValidateOptions(const DumpOptions& o) {
+  if (o.jobs < 1) return Status::Usage("--jobs must be at least 1");
+  if (o.copy_format != "text" && o.copy_format != "csv" && o.copy_format != "binary") {
+    return Status::Usage("--format takes text, csv or binary, not '" + o.copy_format + "'");
+  }
+  if (o.segments < 0) return Status::Usage("--segments must not be negative");
+  if (o.segment < -1) return Status::Usage("--segment must not be negative");
+  if (o.segment >= 0 && o.segments > 0 && o.segment >= o.segments) {
+    return Status::Usage("--segment " + std::to_string(o.segment) + " is not below --segments " +
+                         std::to_string(o.segments));
+  }
+  return Status::Ok();
+}
+
+Status BuildFilters(const DumpOptions& o, TableFilter* filter, TableFilter* excludes) {
+  for (const auto& p : o.include_tables) RETURN_IF_ERROR(filter->AddIncludeTable(p));
+  for (const auto& p : o.include_schemas) RETURN_IF_ERROR(filter->AddIncludeSchema(p));
+  for (const auto& p : o.exclude_tables) {
+    RETURN_IF_ERROR(filter->AddExcludeTable(p));
+    RETURN_IF_ERROR(excludes->AddExcludeTable(p));
+  }
+  for (const auto& p : o.exclude_schemas) {
+    RETURN_IF_ERROR(filter->AddExcludeSchema(p));
+    RETURN_IF_ERROR(excludes->AddExcludeSchema(p));
+  }
+  for (const auto& path : o.include_table_files) {
+    std::vector<std::string> names;
+    RETURN_IF_ERROR(LoadTableFile(path, &names));
+    if (names.empty()) return Status::Usage("table file '" + path + "' lists no tables");
+    for (const auto& n : names) RETURN_IF_ERROR(filter->AddIncludeExact(n));
+  }
+  for (const auto& path : o.exclude_table_files) {
+    std::vector<std::string> names;
+    RETURN_IF_ERROR(LoadTableFile(path, &names));
+    for (const auto& n : names) {
+      RETURN_IF_ERROR(filter->AddExcludeExact(n));
+      RETURN_IF_ERROR(excludes->AddExcludeExact(n));
+    }
+  }
+  return Status::Ok();
+}
+
+// One unit of work for a job: a whole table, or one block range of it.
+struct WorkItem {
+  const DumpTable* table;
+  TableInfo info;  // with part / parts set
+  BlockRange range;
+  uint64_t bytes;  // estimated, for ordering
+};
+
+std::vector<WorkItem> PlanWork(const std::vector<DumpTable>& tables, uint64_t block_size,
+                               uint64_t split_larger_than) {
+  std::vector<WorkItem> items;
+  for (const DumpTable& t : tables) {
+    std::vector<BlockRange> ranges = PlanSplit(t.relation_bytes, block_size, split_larger_than);
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      WorkItem w{&t, t.info, ranges[i], t.relation_bytes / ranges.size()};
+      w.info.part = static_cast<int>(i);
+      w.info.parts = static_cast<int>(ranges.size());
+      items.push_back(std::move(w));
+    }
+  }
+  // Largest first, so the last job to finish is not the one that got the biggest table last.
+  std::stable_sort(items.begin(), items.end(),
+                   [](const WorkItem& a, const WorkItem& b) { return a.bytes > b.bytes; });
+  return items;
+}
+
+// The jobs' shared state: the next item to take and the first failure.
+class JobQueue {
+ public:
+  explicit JobQueue(const std::vector<WorkItem>* items) : items_(items) {}
+  const WorkItem* Next() {
+    if (cancelled_.load()) return nullptr;
+    size_t i = next_.fetch_add(1);
+    return i < items_->size() ? &(*items_)[i] : nullptr;
+  }
+  void Fail(Status st) {
+    std::lock_guard lock(mu_);
+    if (first_error_.ok()) first_error_ = std::move(st);
+    cancelled_.store(true);
+  }
+  const std::atomic<bool>* cancelled() const { return &cancelled_; }
+  Status TakeError() {
+    std::lock_guard lock(mu_);
+    return std::move(first_error_);
+  }
+
+ private:
+  const std::vector<WorkItem>* items_;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> cancelled_{false};
+  std::mutex mu_;
+  Status first_error_;
+};
+
+Status DumpItem(PGconn* conn, const WorkItem& item, const std::string& copy_format,
+                StreamWriter* writer, Progress* progress, const std::atomic<bool>* cancelled) {
+  const std::string qualified = item.info.QualifiedName();
+  Json where = {{"table", qualified}, {"part", item.info.part}, {"parts", item.info.parts}};
+  progress->Event("table_begin", where);
+  ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, writer->NewTable(item.info));
+  CopyOutSession session(conn, progress, cancelled);
+  Status st = session.Run(BuildCopySql(*item.table, item.range, copy_format),
+                          copy_format == "binary", table.get());
+  if (!st.ok()) return std::move(st).WithTable(qualified);
+  RETURN_IF_ERROR(table->Finish());
+  where["rows"] = table->totals().rows;
+  where["bytes"] = table->totals().bytes;
+  progress->Event("table_end", where);
+  return Status::Ok();
+}
+
+void JobLoop(PGconn* conn, const std::string& copy_format, StreamWriter* writer,
+             Progress* progress, JobQueue* queue) {
+  while (const WorkItem* item = queue->Next()) {
+    Status st = DumpItem(conn, *item, copy_format, writer, progress, queue->cancelled());
+    if (!st.ok()) {
+      queue->Fail(std::move(st));
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+Status RunDump(const DumpOptions& o) {
+  RETURN_IF_ERROR(ValidateOptions(o));
+  TableFilter filter;
+  TableFilter excludes;
+  RETURN_IF_ERROR(BuildFilters(o, &filter, &excludes));
+
+  ASSIGN_OR_RETURN(UniqueFd out, OpenOutput(o.output));
+  RETURN_IF_ERROR(RefuseTerminalOutput(out.get(), o.force));
+
+  ASSIGN_OR_RETURN(PgConnPtr leader, Connect(o.conn));
+  ASSIGN_OR_RETURN(ServerFacts facts, ReadServerFacts(leader.get()));
+  ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding));
+  ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
+  auto lock = [&](const std::vector<DumpTable>& selected) {
+    std::vector<std::string> names;
+    for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
+    return LockTables(leader.get(), names, o.lock_wait_timeout);
+  };
+  ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
+                   DiscoverTables(leader.get(), facts, filter, excludes, lock));
+  if (tables.empty() && filter.has_includes()) {
+    return Status::Usage("no matching tables were found")
+        .WithHint("patterns follow pg_dump: unquoted names fold to lower case; quote "
+                  "mixed-case names as '\"Name\"'");
+  }
+
+  std::vector<WorkItem> items = PlanWork(tables, facts.block_size, o.split_larger_than);
+  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(items.size())));
+  // With one job the leader copies; with more it only holds the snapshot and the locks.
+  std::vector<PgConnPtr> job_conns;
+  if (jobs > 1) {
+    for (int i = 0; i < jobs; ++i) {
+      ASSIGN_OR_RETURN(PgConnPtr c, Connect(o.conn));
+      ASSIGN_OR_RETURN(Json ignored, ApplySessionSettings(c.get(), facts.encoding));
+      RETURN_IF_ERROR(BeginJobTransaction(c.get(), snapshot));
+      job_conns.push_back(std::move(c));
+    }
+  }
+
+  StreamInfo info;
+  info.producer = kProducer;
+  info.stream_id = RandomHexId();
+  info.created_at = NowIso8601();
+  info.server_version = facts.version;
+  info.server_version_num = facts.version_num;
+  info.encoding = facts.encoding;
+  info.database = facts.database;
+  info.source = DescribeConnection(leader.get());
+  info.snapshot = snapshot;
+  info.copy_format = o.copy_format;
+  info.segment = o.segment;
+  info.segments = o.segments;
+  info.extra["session_settings"] = settings;
+  info.extra["jobs"] = jobs;
+  if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
+  if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
+
+  Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
+  uint64_t expected = 0;
+  for (const DumpTable& t : tables) expected += t.relation_bytes;
+  progress.SetExpectedBytes(expected);
+
+  BufferedSink sink(out.get(), DisplayName(o.output));
+  WriterOptions wopts;
+  wopts.write_index = IsSeekableFile(out.get());
+  StreamWriter writer(&sink, wopts);
+  RETURN_IF_ERROR(writer.Begin(info));
+
+  JobQueue queue(&items);
+  if (jobs == 1) {
+    JobLoop(leader.get(), o.copy_format, &writer, &progress, &queue);
+  } else {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < jobs; ++i) {
+      threads.emplace_back(JobLoop, job_conns[i].get(), std::cref(o.copy_format), &writer,
+                           &progress, &queue);
+    }
+    for (std::thread& t : threads) t.join();
+  }
+  Status failed = queue.TakeError();
+  if (!failed.ok()) return failed;  // no stream trailer: readers see a truncated stream
+
+  RETURN_IF_ERROR(writer.Finish());
+  RETURN_IF_ERROR(sink.Flush());
+  RETURN_IF_ERROR(out.Close(DisplayName(o.output)));
+  progress.Finish();
+  // Read-only: ending it only releases the locks and the exported snapshot.
+  (void)Exec(leader.get(), "COMMIT");
+  return Status::Ok();
+}
+
+}  // namespace segstream

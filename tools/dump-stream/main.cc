@@ -1,0 +1,88 @@
+// dump-stream: COPY tables out of one PostgreSQL server (or one MPP segment) into a segstream
+// on stdout, all under one snapshot.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "lib/common/byte_io.h"
+#include "lib/common/size_suffix.h"
+#include "tools/dump-stream/dump.h"
+#include "tools/dump-stream/dump_options.h"
+
+namespace {
+constexpr const char* kTool = "dump-stream";
+constexpr const char* kVersion = "dump-stream (segstream) 0.1.0";
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "%s: error: %s\n%s: hint: see %s --help\n", kTool, message.c_str(), kTool,
+               kTool);
+  return segstream::kExitUsage;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  segstream::IgnoreSigpipe();
+  segstream::DumpOptions o;
+  std::string progress;
+  std::string split;
+  bool version = false;
+
+  CLI::App app{"Write the rows of a PostgreSQL database's tables to stdout (or FILE) as one "
+               "segstream, under one consistent snapshot.",
+               kTool};
+  app.set_help_flag("--help", "print this help and exit");
+  app.add_flag("--version", version, "print the version and exit");
+  app.add_option("-d,--dbname", o.conn.dbname, "database name, conninfo string or URI");
+  app.add_option("-h,--host", o.conn.host, "server host or socket directory");
+  app.add_option("-p,--port", o.conn.port, "server port");
+  app.add_option("-U,--username", o.conn.user, "user name");
+  app.add_option("-o,--output", o.output, "write the stream to FILE (default: stdout; '-')");
+  app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
+  app.add_option("-j,--jobs", o.jobs, "connections copying tables at once (default 1)");
+  app.add_option("--snapshot", o.snapshot,
+                 "use this exported snapshot (pg_export_snapshot()) instead of a new one");
+  app.add_option("--lock-wait-timeout", o.lock_wait_timeout,
+                 "fail instead of waiting longer than this for a table lock (e.g. 10s, 500ms; "
+                 "default: wait)");
+  app.add_option("-t,--table", o.include_tables, "dump only tables matching PATTERN");
+  app.add_option("-n,--schema", o.include_schemas, "dump only tables in schemas matching PATTERN");
+  app.add_option("-T,--exclude-table", o.exclude_tables, "skip tables matching PATTERN");
+  app.add_option("-N,--exclude-schema", o.exclude_schemas, "skip schemas matching PATTERN");
+  app.add_option("--include-table-file", o.include_table_files,
+                 "dump only the schema.table names listed in FILE");
+  app.add_option("--exclude-table-file", o.exclude_table_files,
+                 "skip the schema.table names listed in FILE");
+  app.add_option("-F,--format", o.copy_format, "COPY format: text (default), csv or binary");
+  app.add_option("--split-larger-than", split,
+                 "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel");
+  app.add_option("--segment", o.segment, "record this stream as MPP segment ID");
+  app.add_option("--segments", o.segments, "record the source cluster's segment count N");
+  app.add_flag("--progress{tty}", progress,
+               "live progress on stderr when it is a terminal; --progress=json for NDJSON");
+  app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  app.footer("Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"
+             "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return UsageError(e.what());
+  }
+  if (version) {
+    std::printf("%s\n", kVersion);
+    return 0;
+  }
+  if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
+    return UsageError("--progress takes tty or json, not '" + progress + "'");
+  }
+  if (!split.empty()) {
+    auto size = segstream::ParseSize(split);
+    if (!size.ok()) return segstream::ReportError(kTool, size.status());
+    o.split_larger_than = size.value();
+  }
+  segstream::Status st = segstream::RunDump(o);
+  if (st.ok()) return 0;
+  return segstream::ReportError(kTool, st);
+}

@@ -1,0 +1,33 @@
+// One instant for the whole dump: the leader's REPEATABLE READ READ ONLY transaction exports
+// its snapshot (or imports the user's), every job connection imports it, and the leader
+// holds ACCESS SHARE locks on the selected tables, as pg_dump does, so no DDL can change
+// them until the dump ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "lib/common/stream_meta.h"
+
+namespace segstream {
+
+// Settings that make COPY text the same whatever the server's defaults are, and encoding
+// conversion impossible (client_encoding = the database encoding). Returns what was set,
+// for the stream header.
+Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding);
+
+// Starts the leader's transaction; returns the snapshot id every job imports. An empty
+// `import_snapshot` exports a new one.
+Result<std::string> BeginLeaderTransaction(PGconn* conn, const std::string& import_snapshot);
+
+// LOCK TABLE ... IN ACCESS SHARE MODE on each "schema"."name"; `lock_wait_timeout` ("" =
+// wait forever) bounds the wait, and a timeout names the table.
+Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
+                  const std::string& lock_wait_timeout);
+
+// Starts a job's transaction on `snapshot`.
+Status BeginJobTransaction(PGconn* conn, const std::string& snapshot);
+
+}  // namespace segstream

@@ -1,0 +1,34 @@
+#include "tools/dump-stream/split.h"
+
+#include <gtest/gtest.h>
+
+namespace segstream {
+namespace {
+
+TEST(PlanSplit, SmallTableIsOneOpenRange) {
+  auto r = PlanSplit(100 << 20, 8192, 512 << 20);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].begin, 0u);
+  EXPECT_EQ(r[0].end, BlockRange::kOpenEnd);
+  EXPECT_EQ(CtidCondition(r[0]), "");
+  EXPECT_EQ(PlanSplit(100 << 20, 8192, 0).size(), 1u);
+}
+
+TEST(PlanSplit, RangesAreContiguousAndTheLastIsOpen) {
+  auto r = PlanSplit(1000 * 8192, 8192, 300 * 8192);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].begin, 0u);
+  for (size_t i = 1; i < r.size(); ++i) EXPECT_EQ(r[i].begin, r[i - 1].end);
+  EXPECT_EQ(r.back().end, BlockRange::kOpenEnd);
+  EXPECT_EQ(CtidCondition(r[0]), "ctid < '(250,0)'::tid");
+  EXPECT_EQ(CtidCondition(r[1]), "ctid >= '(250,0)'::tid AND ctid < '(500,0)'::tid");
+  EXPECT_EQ(CtidCondition(r[3]), "ctid >= '(750,0)'::tid");
+}
+
+TEST(PlanSplit, NeverMorePartsThanBlocks) {
+  auto r = PlanSplit(3 * 8192, 8192, 1);
+  EXPECT_EQ(r.size(), 3u);
+}
+
+}  // namespace
+}  // namespace segstream
