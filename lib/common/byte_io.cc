@@ -62,13 +62,17 @@ BufferedSource::BufferedSource(int fd, std::string name, size_t buffer_size)
 Status BufferedSource::Fill(size_t want) {
   if (end_ - begin_ >= want || eof_) return Status::Ok();
   if (buf_.size() - begin_ < want) {
-    // Move what is left to the front, and grow only when one request needs more.
+    // Move what is left to the front; the buffer grows below only as bytes arrive.
     std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
-    if (buf_.size() < want) buf_.resize(want);
   }
   while (end_ - begin_ < want && !eof_) {
+    if (end_ == buf_.size()) {
+      // A frame header may claim up to 1 GiB: grow by doubling as data actually comes,
+      // so a short hostile input cannot make us allocate what it only claims.
+      buf_.resize(std::min(std::max(buf_.size() * 2, size_t{1} << 16), begin_ + want));
+    }
     ASSIGN_OR_RETURN(size_t n, ReadSome(fd_, buf_.data() + end_, buf_.size() - end_, name_));
     if (n == 0) eof_ = true;
     end_ += n;

@@ -44,7 +44,7 @@ Status WriteAll(int fd, const void* buf, size_t len, const std::string& name);
 class BufferedSource {
  public:
   // Does not take ownership of fd.
-  BufferedSource(int fd, std::string name, size_t buffer_size = 1 << 20);
+  BufferedSource(int fd, std::string name, size_t buffer_size = 4 << 20);
   // `len` bytes, or fewer only at end of input (a short read is the caller's truncation
   // error: it knows what it was reading).
   Result<std::span<const uint8_t>> ReadUpTo(size_t len);

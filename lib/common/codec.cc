@@ -134,8 +134,27 @@ struct FrameDecompressor::Contexts {
 FrameDecompressor::FrameDecompressor() : ctx_(std::make_unique<Contexts>()) {}
 FrameDecompressor::~FrameDecompressor() = default;
 
+// The most a payload of `stored` bytes can expand to, so that a small hostile frame cannot
+// make us allocate the 1 GiB it claims. zstd frames carry their size; LZ4 expands at most
+// 255:1 and deflate about 1032:1.
+static bool RawLenPlausible(Codec codec, std::span<const uint8_t> stored, uint32_t raw_len) {
+  switch (codec) {
+    case Codec::kNone: return stored.size() == raw_len;
+    case Codec::kZstd: {
+      unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+      return size == raw_len;
+    }
+    case Codec::kLz4: return raw_len <= uint64_t{stored.size()} * 255 + 16;
+    case Codec::kGzip: return raw_len <= uint64_t{stored.size()} * 1032 + 64;
+  }
+  return false;
+}
+
 Status FrameDecompressor::Decompress(Codec codec, std::span<const uint8_t> stored,
                                      uint32_t raw_len, std::vector<uint8_t>* out) {
+  if (static_cast<uint8_t>(codec) <= format::kMaxCodec && !RawLenPlausible(codec, stored, raw_len))
+    return CodecError(codec, "payload cannot decompress to its declared size " +
+                                 std::to_string(raw_len));
   out->resize(raw_len);
   switch (codec) {
     case Codec::kNone:

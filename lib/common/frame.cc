@@ -156,28 +156,38 @@ void DataPayloadBuilder::Clear() {
   rows_.clear();
 }
 
-Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw) {
+Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw, TableTotals* totals) {
   if (raw.size() < 4) return Status::Corrupt("data frame too short for its row count");
   DataPayloadView view;
   view.row_count_ = Get32(raw.data());
-  // Every row costs at least one length byte: bounds the count before the loop.
+  // Every row costs at least one length byte: bounds the count before the loops.
   if (view.row_count_ > raw.size() - 4)
     return Status::Corrupt("data frame row count " + std::to_string(view.row_count_) +
                            " exceeds its size");
-  const uint8_t* p = raw.data() + 4;
+  const uint8_t* lengths = raw.data() + 4;
   const uint8_t* end = raw.data() + raw.size();
-  uint64_t total = 0;
-  for (uint32_t i = 0; i < view.row_count_; ++i) {
+  // The lengths region ends after row_count varint terminators (bytes below 0x80); finding
+  // it first lets one pass below decode each length and hash its row together.
+  const uint8_t* rows = lengths;
+  for (uint32_t seen = 0; seen < view.row_count_; ++rows) {
+    if (rows == end) return Status::Corrupt("data frame has a malformed row length");
+    if (!(*rows & 0x80)) ++seen;
+  }
+  const uint8_t* p = lengths;
+  const uint8_t* row = rows;
+  while (p < rows) {
     uint32_t len;
-    size_t n = GetVarint32(p, end, &len);
+    size_t n = GetVarint32(p, rows, &len);
     if (n == 0) return Status::Corrupt("data frame has a malformed row length");
     p += n;
-    total += len;
+    if (len > static_cast<size_t>(end - row))
+      return Status::Corrupt("data frame row lengths do not add up to its size");
+    if (totals) totals->AddRow(std::span<const uint8_t>(row, len));
+    row += len;
   }
-  if (total != static_cast<uint64_t>(end - p))
-    return Status::Corrupt("data frame row lengths do not add up to its size");
-  view.lengths_ = std::span<const uint8_t>(raw.data() + 4, p);
-  view.rows_ = std::span<const uint8_t>(p, end);
+  if (row != end) return Status::Corrupt("data frame row lengths do not add up to its size");
+  view.lengths_ = std::span<const uint8_t>(lengths, rows);
+  view.rows_ = std::span<const uint8_t>(rows, end);
   return view;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/checksum.h"
 #include "lib/common/format.h"
 #include "lib/common/status.h"
 
@@ -67,8 +68,9 @@ class DataPayloadBuilder {
 // A validated view of a raw DATA payload.
 class DataPayloadView {
  public:
-  // Checks that the count, lengths and row bytes agree exactly.
-  static Result<DataPayloadView> Parse(std::span<const uint8_t> raw);
+  // Checks that the count, lengths and row bytes agree exactly. With `totals`, also adds
+  // every row to it in the same pass (verification reads each row once).
+  static Result<DataPayloadView> Parse(std::span<const uint8_t> raw, TableTotals* totals = nullptr);
   uint32_t row_count() const { return row_count_; }
   // All rows back to back: exactly the COPY bytes.
   std::span<const uint8_t> rows() const { return rows_; }

@@ -152,10 +152,11 @@ Status StreamReader::OnData(const RawFrame& frame, Event* event) {
   }
   auto raw = RawPayload(frame);
   if (!raw.ok()) return Fail(raw.take_status(), frame, t);
-  auto view = DataPayloadView::Parse(raw.value());
+  // Totals go to a copy first: a frame that fails to parse must not count half its rows.
+  TableTotals frame_totals;
+  auto view = DataPayloadView::Parse(raw.value(), &frame_totals);
   if (!view.ok()) return Fail(view.take_status(), frame, t);
-  std::span<const uint8_t> row;
-  for (auto cursor = view->begin(); cursor.Next(&row);) t->seen.AddRow(row);
+  t->seen.Add(frame_totals);
   event->type = EventType::kRows;
   event->rows = view.value();
   return Status::Ok();
