@@ -1,0 +1,49 @@
+// toc's command line: parses flags into TocOptions and hands off to Run().
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "lib/common/byte_io.h"
+#include "tools/toc/toc.h"
+
+int main(int argc, char** argv) {
+  segstream::IgnoreSigpipe();
+  using segstream::toc::kToolName;
+  segstream::toc::TocOptions o;
+  CLI::App app{"toc: list, verify and extract the contents of a segstream without a database"};
+  app.set_version_flag("--version", std::string(kToolName) + " (segstream) " +
+                                        segstream::toc::kVersion);
+  app.add_option("file", o.input, "stream to read; - or nothing for stdin");
+  app.add_flag("--json", o.json, "print the listing (or the --verify verdict) as one JSON document");
+  app.add_flag("--verify", o.verify,
+               "read everything and check every checksum, trailer and digest (exit 3 when not intact)");
+  app.add_option("-x,--extract", o.extract,
+                 "write TABLE's rows to stdout as COPY TO produced them (repeatable)")
+      ->type_name("TABLE")
+      ->allow_extra_args(false);  // one TABLE per -x, so a FILE after it stays the input
+  app.add_flag("-l,--list-schema", o.list_schema,
+               "list the schema objects of the stream's schema sections (pg_restore -l style)");
+  app.add_flag("--extract-schema", o.extract_schema,
+               "print the SQL of the stream's schema sections (globals, pre-data, post-data, "
+               "sequences)");
+  app.add_flag("-H,--human", o.human, "sizes in KiB, MiB, GiB in the text listing");
+  app.add_flag("--scan", o.scan, "ignore a file's index and read the whole stream");
+  app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
+  app.add_flag("-q,--quiet", o.quiet, "with --verify, print nothing when the stream is intact");
+  app.add_flag("-f,--force", o.force, "write binary COPY data (--extract) even to a terminal");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", kToolName, e.what());
+    std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", kToolName, kToolName);
+    return segstream::kExitUsage;
+  }
+  segstream::Status st = segstream::toc::Run(o);
+  return st.ok() ? segstream::kExitOk : segstream::ReportError(kToolName, st);
+}
