@@ -1,0 +1,89 @@
+// zpipe: compress and decompress segstreams frame by frame, and anything else as zstd,
+// lz4 or gzip. Parses the command line into Options and hands off to Run().
+#include <CLI/CLI.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <string>
+
+#include "lib/common/byte_io.h"
+#include "lib/common/status.h"
+#include "tools/zpipe/zpipe.h"
+
+using segstream::Status;
+namespace zp = segstream::zpipe;
+
+int main(int argc, char** argv) {
+  segstream::IgnoreSigpipe();
+  zp::Options o;
+  std::string codec = "zstd";
+  std::string long_value, progress_value;
+  bool decompress = false, test = false;
+
+  CLI::App app{"Compress or decompress a segstream frame by frame (toc still lists it, checksums "
+               "and digests still verify), or any other input as standard zstd, lz4 or gzip.",
+               zp::kToolName};
+  app.set_version_flag("-V,--version", std::string(zp::kToolName) + " (segstream) " + zp::kVersion);
+  app.add_option("-c,--codec", codec, "zstd, lz4, gzip or none (default zstd)")
+      ->check(CLI::IsMember({"zstd", "lz4", "gzip", "none"}));
+  auto* level = app.add_option(
+      "-l,--level", o.level,
+      "compression level: zstd 1-19 (default 1; negative is faster), lz4 1-12 (default 1), "
+      "gzip 1-9 (default 6)");
+  app.add_flag("--ultra", o.ultra, "allow zstd levels 20 to 22 (needs much more memory)");
+  app.add_option("-T,--threads", o.threads, "compress on N threads, 0 = one per CPU (default 1)");
+  app.add_flag("-d,--decompress", decompress,
+               "decompress: recognises segstream, .zst, .lz4 and .gz input by its magic bytes");
+  app.add_flag("-t,--test", test, "check the input's integrity fully, write nothing");
+  app.add_option("--long", long_value,
+                 "zstd long-distance matching with a 2^N byte window (default N 27, 128 MiB)")
+      ->expected(0, 1);
+  app.add_option("-o,--output", o.output, "write to FILE instead of stdout");
+  app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
+  app.add_flag("-q,--quiet", o.quiet, "no progress, only errors");
+  app.add_option("--progress", progress_value,
+                 "live progress on stderr when it is a terminal; --progress=json for NDJSON")
+      ->expected(0, 1);
+  app.add_option("FILE", o.input, "input file (default stdin; - is stdin)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    std::fprintf(stderr, "%s: error: %s\n%s: hint: see zpipe --help\n", zp::kToolName, what.c_str(),
+                 zp::kToolName);
+    return segstream::kExitUsage;
+  }
+
+  if (decompress && test)
+    return segstream::ReportError(zp::kToolName, Status::Usage("-d and -t exclude each other"));
+  o.mode = test ? zp::Mode::kTest : decompress ? zp::Mode::kDecompress : zp::Mode::kCompress;
+  segstream::format::ParseCodecName(codec, &o.codec);
+  o.level_set = level->count() > 0;
+  if (app.count("--long") > 0) {
+    o.long_window_log = zp::kDefaultLongWindowLog;
+    if (!long_value.empty()) {
+      try {
+        size_t used = 0;
+        o.long_window_log = std::stoi(long_value, &used);
+        if (used != long_value.size()) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        return segstream::ReportError(
+            zp::kToolName, Status::Usage("--long takes a window log, e.g. --long=27"));
+      }
+    }
+  }
+  if (app.count("--progress") > 0 && !segstream::ParseProgressMode(progress_value, &o.progress))
+    return segstream::ReportError(zp::kToolName,
+                                  Status::Usage("--progress takes tty or json, not " + progress_value));
+
+  Status st = zp::ValidateOptions(&o);
+  if (st.ok()) st = zp::Run(o);
+  if (!st.ok()) return segstream::ReportError(zp::kToolName, st);
+  return segstream::kExitOk;
+}
