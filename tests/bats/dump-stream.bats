@@ -1,0 +1,399 @@
+# dump-stream against real PostgreSQL 15 servers: selection, formats, snapshot consistency,
+# partitions, splitting, metadata, progress and the fault cases.
+load helpers
+
+setup_file() {
+  pg_start dsrc
+  pg_start ddst
+  pg_psql dsrc -c "CREATE DATABASE app"
+  pg_psql dsrc app -c "
+    CREATE SCHEMA sales; CREATE SCHEMA old;
+    CREATE TABLE orders(id int PRIMARY KEY, note text, amount numeric(12,2), at timestamptz,
+                        doubled int GENERATED ALWAYS AS (id * 2) STORED);
+    INSERT INTO orders(id, note, amount, at)
+      SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE 'n' || i || E'\t\\\\x' END, i * 1.25,
+             '2024-01-01 00:00:00+00'::timestamptz + i * interval '1 minute'
+      FROM generate_series(1, 2000) i;
+    CREATE TABLE t1(a int); CREATE TABLE t2(a int); CREATE TABLE t3(a int); CREATE TABLE t10(a int);
+    INSERT INTO t1 VALUES (1); INSERT INTO t2 VALUES (2); INSERT INTO t3 VALUES (3);
+    CREATE TABLE \"Mixed Case\"(a int); INSERT INTO \"Mixed Case\" VALUES (1), (2), (3);
+    CREATE TABLE sales.items(id int); INSERT INTO sales.items SELECT generate_series(1, 10);
+    CREATE TABLE sales.archive(id int);
+    CREATE TABLE old.stuff(id int);
+    CREATE TABLE y(a int); INSERT INTO y VALUES (42);
+    CREATE TABLE \"x\"\"; DROP TABLE y; --\"(a int); INSERT INTO \"x\"\"; DROP TABLE y; --\" VALUES (7);
+    CREATE TABLE events(id int, v text) PARTITION BY HASH (id);
+    CREATE TABLE events_0 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+    CREATE TABLE events_1 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+    INSERT INTO events SELECT i, 'e' || i FROM generate_series(1, 100) i;
+    CREATE TABLE logs(day date, msg text) PARTITION BY RANGE (day);
+    CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    INSERT INTO logs VALUES ('2024-05-01', 'hello');
+    CREATE TABLE big(id int, pad text);
+    INSERT INTO big SELECT i, repeat('p', 100) FROM generate_series(1, 20000) i;"
+}
+
+teardown_file() {
+  pg_stop_all
+}
+
+src() { pg_conn dsrc app; }
+
+# Table names in a stream, one per line, sorted, each part once.
+stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u; }
+
+@test "--help lists the options and exits 0" {
+  run --separate-stderr dump-stream --help
+  assert_success
+  assert_output --partial "--split-larger-than"
+  assert_output --partial "--exclude-table-file"
+  [ -z "$stderr" ]
+}
+
+@test "--version prints the version" {
+  run --separate-stderr dump-stream --version
+  assert_success
+  assert_output "dump-stream (segstream) 0.1.0"
+}
+
+@test "unknown option is a usage error (exit 2)" {
+  run --separate-stderr dump-stream --no-such-flag
+  assert_failure 2
+  [[ "$stderr" == "dump-stream: error: "* ]]
+  [ -z "$output" ]
+}
+
+@test "bad --format is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --format xml
+  assert_failure 2
+  [[ "$stderr" == *"--format takes text, csv or binary"* ]]
+  [ -z "$output" ]
+}
+
+@test "bad --progress value is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --progress=loud
+  assert_failure 2
+  [[ "$stderr" == *"--progress takes tty or json"* ]]
+}
+
+@test "bad --split-larger-than size is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --split-larger-than 12XB
+  assert_failure 2
+  [[ "$stderr" == *"invalid size '12XB'"* ]]
+}
+
+@test "--jobs 0 is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --jobs 0
+  assert_failure 2
+  [[ "$stderr" == *"--jobs must be at least 1"* ]]
+}
+
+@test "--segment not below --segments is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --segment 4 --segments 4
+  assert_failure 2
+  [[ "$stderr" == *"is not below --segments"* ]]
+}
+
+@test "unterminated quote in a pattern is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" -t '"open'
+  assert_failure 2
+  [[ "$stderr" == *"unterminated quoted identifier"* ]]
+}
+
+@test "missing include table file is a usage error" {
+  run --separate-stderr dump-stream -d "$(src)" --include-table-file /nonexistent/list
+  assert_failure 2
+  [[ "$stderr" == *"cannot read table file '/nonexistent/list'"* ]]
+}
+
+@test "a pattern matching nothing fails with a hint" {
+  run --separate-stderr dump-stream -d "$(src)" -t nothing_here -o "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"no matching tables were found"* ]]
+  [[ "$stderr" == *"dump-stream: hint:"* ]]
+}
+
+@test "default dump has every table and leaf, no partitioned parent, and verifies" {
+  run --separate-stderr dump-stream -d "$(src)" -o "$BATS_TEST_TMPDIR/all.sgs"
+  assert_success
+  [ -z "$output" ]
+  [ -z "$stderr" ]
+  run stream_tables "$BATS_TEST_TMPDIR/all.sgs"
+  assert_line 'public."Mixed Case"'
+  assert_line 'public."x""; DROP TABLE y; --"'
+  assert_line 'public.events_0'
+  assert_line 'public.logs_2024'
+  assert_line 'sales.items'
+  assert_line 'old.stuff'
+  refute_line 'public.events'
+  refute_line 'public.logs'
+  run toc --verify "$BATS_TEST_TMPDIR/all.sgs"
+  assert_success
+}
+
+@test "-t with ? wildcard matches one character" {
+  dump-stream -d "$(src)" -t 't?' > "$BATS_TEST_TMPDIR/s.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/s.sgs"
+  assert_output $'public.t1\npublic.t2\npublic.t3'
+}
+
+@test "-t with * wildcard and schema qualification" {
+  dump-stream -d "$(src)" -t 'sales.*' -t 'public.t1*' > "$BATS_TEST_TMPDIR/s.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/s.sgs"
+  assert_output $'public.t1\npublic.t10\nsales.archive\nsales.items'
+}
+
+@test "unquoted pattern folds to lower case, quoted keeps case" {
+  run --separate-stderr dump-stream -d "$(src)" -t 'Mixed Case' -o "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 2
+  dump-stream -d "$(src)" -t '"Mixed Case"' > "$BATS_TEST_TMPDIR/s.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/s.sgs"
+  assert_output 'public."Mixed Case"'
+  dump-stream -d "$(src)" -t 'ORDERS' > "$BATS_TEST_TMPDIR/o.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/o.sgs"
+  assert_output 'public.orders'
+}
+
+@test "-n selects schemas, -N excludes them" {
+  dump-stream -d "$(src)" -n sales > "$BATS_TEST_TMPDIR/n.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/n.sgs"
+  assert_output $'sales.archive\nsales.items'
+  dump-stream -d "$(src)" -N sales -N 'o*' > "$BATS_TEST_TMPDIR/nn.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/nn.sgs"
+  refute_line --partial 'sales.'
+  refute_line 'old.stuff'
+  assert_line 'public.orders'
+}
+
+@test "-T excludes tables even when -t includes them" {
+  dump-stream -d "$(src)" -t 't*' -T t2 -T 't1?' > "$BATS_TEST_TMPDIR/s.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/s.sgs"
+  assert_output $'public.t1\npublic.t3'
+}
+
+@test "--include-table-file and --exclude-table-file take literal names" {
+  printf '# wanted\npublic.t1\n\nsales.items\npublic.Mixed Case\n' > "$BATS_TEST_TMPDIR/inc"
+  printf 'sales.items\n' > "$BATS_TEST_TMPDIR/exc"
+  dump-stream -d "$(src)" --include-table-file "$BATS_TEST_TMPDIR/inc" \
+    --exclude-table-file "$BATS_TEST_TMPDIR/exc" > "$BATS_TEST_TMPDIR/s.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/s.sgs"
+  assert_output $'public."Mixed Case"\npublic.t1'
+}
+
+@test "text output is exactly what COPY produces, with generated columns left out" {
+  dump-stream -d "$(src)" -t orders -o "$BATS_TEST_TMPDIR/t.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/t.sgs"
+  [ "$(echo "$output" | jq -r '.streams[0].header.copy_format')" = text ]
+  [ "$(echo "$output" | jq -r '.streams[0].header.session_settings.TimeZone')" = UTC ]
+  toc "$BATS_TEST_TMPDIR/t.sgs" -x public.orders | sort > "$BATS_TEST_TMPDIR/got"
+  PGTZ=UTC psql "$(src)" -X -q -c "COPY orders (id, note, amount, at) TO STDOUT" | sort > "$BATS_TEST_TMPDIR/want"
+  [ "$(wc -l < "$BATS_TEST_TMPDIR/got")" -eq 2000 ]
+  cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+  grep -aq '"generated_columns":\[{"name":"doubled"' "$BATS_TEST_TMPDIR/t.sgs"
+  grep -aq '"primary_key":\["id"\]' "$BATS_TEST_TMPDIR/t.sgs"
+}
+
+@test "csv output is exactly what COPY CSV produces" {
+  dump-stream -d "$(src)" -t orders --format csv -o "$BATS_TEST_TMPDIR/c.sgs"
+  run toc --verify "$BATS_TEST_TMPDIR/c.sgs"
+  assert_success
+  toc "$BATS_TEST_TMPDIR/c.sgs" -x public.orders | sort > "$BATS_TEST_TMPDIR/got"
+  PGTZ=UTC psql "$(src)" -X -q -c "COPY orders (id, note, amount, at) TO STDOUT (FORMAT csv)" | sort > "$BATS_TEST_TMPDIR/want"
+  cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+}
+
+@test "binary output verifies and round-trips through load-stream" {
+  dump-stream -d "$(src)" -t orders -t '"Mixed Case"' --format binary --jobs 2 > "$BATS_TEST_TMPDIR/b.sgs"
+  run toc --verify "$BATS_TEST_TMPDIR/b.sgs"
+  assert_success
+  run toc --json "$BATS_TEST_TMPDIR/b.sgs"
+  [ "$(echo "$output" | jq '[.streams[0].tables[] | select(.table == "public.orders") | .rows] | add')" -eq 2000 ]
+  pg_psql ddst -c "DROP DATABASE IF EXISTS rt" -c "CREATE DATABASE rt"
+  pg_dump -s -t orders -t '"Mixed Case"' "$(src)" | pg_psql ddst rt >/dev/null
+  load-stream -d "$(pg_conn ddst rt)" "$BATS_TEST_TMPDIR/b.sgs"
+  [ "$(pg_table_hash ddst rt orders)" = "$(pg_table_hash dsrc app orders)" ]
+  [ "$(pg_table_hash ddst rt '"Mixed Case"')" = "$(pg_table_hash dsrc app '"Mixed Case"')" ]
+}
+
+@test "a table named x\"; DROP TABLE y; -- round-trips as a name and executes nothing" {
+  dump-stream -d "$(src)" -t '"x""; DROP TABLE y; --"' > "$BATS_TEST_TMPDIR/x.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/x.sgs"
+  assert_output 'public."x""; DROP TABLE y; --"'
+  run pg_psql dsrc app -c "SELECT a FROM y"
+  assert_output 42
+  run toc "$BATS_TEST_TMPDIR/x.sgs" -x 'public."x""; DROP TABLE y; --"'
+  assert_output 7
+}
+
+@test "partition leaves carry parent, bound and hash key; selecting the parent selects leaves" {
+  dump-stream -d "$(src)" -t events -t logs > "$BATS_TEST_TMPDIR/p.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/p.sgs"
+  assert_output $'public.events_0\npublic.events_1\npublic.logs_2024'
+  grep -aq '"partition_parent":"public.events","partition_bound":"FOR VALUES WITH (modulus 2, remainder 0)","hash_partition_key":\["id"\]' "$BATS_TEST_TMPDIR/p.sgs"
+  grep -aq '"partition_parent":"public.logs"' "$BATS_TEST_TMPDIR/p.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/p.sgs"
+  [ "$(echo "$output" | jq '[.streams[0].tables[] | select(.table | startswith("public.events")) | .rows] | add')" -eq 100 ]
+  dump-stream -d "$(src)" -t events -T events_1 > "$BATS_TEST_TMPDIR/p1.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/p1.sgs"
+  assert_output 'public.events_0'
+}
+
+@test "--split-larger-than dumps one table as CTID-range parts that add up" {
+  dump-stream -d "$(src)" -t big --split-larger-than 512k --jobs 2 > "$BATS_TEST_TMPDIR/sp.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/sp.sgs"
+  local parts
+  parts=$(echo "$output" | jq '[.streams[0].tables[] | select(.table == "public.big")] | length')
+  [ "$parts" -gt 1 ]
+  [ "$(echo "$output" | jq "[.streams[0].tables[] | .parts] | unique | .[0]")" -eq "$parts" ]
+  [ "$(echo "$output" | jq '[.streams[0].tables[] | .rows] | add')" -eq 20000 ]
+  toc "$BATS_TEST_TMPDIR/sp.sgs" -x public.big | sort > "$BATS_TEST_TMPDIR/got"
+  psql "$(src)" -X -q -c "COPY big TO STDOUT" | sort > "$BATS_TEST_TMPDIR/want"
+  cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+}
+
+@test "--segment and --segments are recorded in the stream header" {
+  dump-stream -d "$(src)" -t t1 --segment 2 --segments 4 > "$BATS_TEST_TMPDIR/g.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/g.sgs"
+  [ "$(echo "$output" | jq '.streams[0].header.segment')" -eq 2 ]
+  [ "$(echo "$output" | jq '.streams[0].header.segments')" -eq 4 ]
+}
+
+@test "--progress=json writes table_begin and table_end events on stderr only" {
+  run --separate-stderr bash -c "dump-stream -d '$(src)' -t 't?' --progress=json > '$BATS_TEST_TMPDIR/pj.sgs'"
+  assert_success
+  [ -z "$output" ]
+  [ "$(echo "$stderr" | jq -r 'select(.event == "table_begin") | .table' | sort | tr '\n' ' ')" = "public.t1 public.t2 public.t3 " ]
+  [ "$(echo "$stderr" | jq -r 'select(.event == "table_end" and .table == "public.t2") | .rows')" = 1 ]
+  echo "$stderr" | jq -e 'select(.event == "done")' >/dev/null
+  run toc --verify "$BATS_TEST_TMPDIR/pj.sgs"
+  assert_success
+}
+
+@test "--quiet overrides --progress" {
+  run --separate-stderr bash -c "dump-stream -d '$(src)' -t t1 --progress=json --quiet > /dev/null"
+  assert_success
+  [ -z "$stderr" ]
+}
+
+@test "rows committed during a --jobs 2 dump never appear in it" {
+  pg_psql dsrc app -c "CREATE TABLE cons_a(id bigint); CREATE TABLE cons_b(id bigint);
+    INSERT INTO cons_a SELECT generate_series(1, 300000); INSERT INTO cons_b SELECT generate_series(1, 300000);"
+  # Each transaction adds the same id to both tables: one instant shows equal sets.
+  ( for i in $(seq 300001 400000); do
+      echo "BEGIN; INSERT INTO cons_a VALUES ($i); INSERT INTO cons_b VALUES ($i); COMMIT;"
+    done ) | psql "$(src)" -X -q >/dev/null 2>&1 &
+  local writer=$!
+  until [ "$(pg_psql dsrc app -c 'SELECT count(*) FROM cons_a')" -gt 300100 ]; do sleep 0.1; done
+  dump-stream -d "$(src)" -t 'cons_?' --jobs 2 > "$BATS_TEST_TMPDIR/cons.sgs"
+  local after
+  after=$(pg_psql dsrc app -c 'SELECT count(*) FROM cons_b')
+  kill "$writer" 2>/dev/null || true
+  wait "$writer" 2>/dev/null || true
+  toc "$BATS_TEST_TMPDIR/cons.sgs" -x public.cons_a | sort -n > "$BATS_TEST_TMPDIR/a"
+  toc "$BATS_TEST_TMPDIR/cons.sgs" -x public.cons_b | sort -n > "$BATS_TEST_TMPDIR/b"
+  cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+  local dumped
+  dumped=$(wc -l < "$BATS_TEST_TMPDIR/a")
+  [ "$dumped" -gt 300100 ]
+  [ "$dumped" -lt "$after" ]
+  # No gaps: everything up to the snapshot's last id, nothing after it.
+  [ "$(tail -1 "$BATS_TEST_TMPDIR/a")" -eq "$dumped" ]
+}
+
+@test "--snapshot imports an exported snapshot" {
+  pg_psql dsrc app -c "CREATE TABLE snaptab(id int); INSERT INTO snaptab SELECT generate_series(1, 50)"
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  psql "$(src)" -X -q -At < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2>&1 &
+  local holder=$!
+  exec 5> "$BATS_TEST_TMPDIR/in"
+  echo "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot();" >&5
+  local tries=0
+  until [ -s "$BATS_TEST_TMPDIR/out" ] || [ $tries -gt 300 ]; do sleep 0.1; tries=$((tries + 1)); done
+  local snap
+  snap=$(head -1 "$BATS_TEST_TMPDIR/out")
+  pg_psql dsrc app -c "INSERT INTO snaptab SELECT generate_series(51, 80)"
+  run --separate-stderr dump-stream -d "$(src)" -t snaptab --snapshot "$snap" -o "$BATS_TEST_TMPDIR/snap.sgs"
+  echo "COMMIT;" >&5
+  exec 5>&-
+  wait "$holder" || true
+  assert_success
+  run toc --json "$BATS_TEST_TMPDIR/snap.sgs"
+  [ "$(echo "$output" | jq -r '.streams[0].header.snapshot')" = "$snap" ]
+  [ "$(echo "$output" | jq '.streams[0].tables[0].rows')" -eq 50 ]
+}
+
+@test "--snapshot with an unknown id fails with exit 1 and names the snapshot" {
+  run --separate-stderr dump-stream -d "$(src)" -t t1 --snapshot 00000003-DEADBEEF-1 -o "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"cannot import snapshot '00000003-DEADBEEF-1'"* ]]
+}
+
+@test "--lock-wait-timeout fails instead of waiting on a locked table" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  psql "$(src)" -X -q -At < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2>&1 &
+  local holder=$!
+  exec 5> "$BATS_TEST_TMPDIR/in"
+  echo "BEGIN; LOCK TABLE t3 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&5
+  local tries=0
+  until [ -s "$BATS_TEST_TMPDIR/out" ] || [ $tries -gt 300 ]; do sleep 0.1; tries=$((tries + 1)); done
+  run --separate-stderr timeout 60 dump-stream -d "$(src)" -t 't?' --lock-wait-timeout 200ms -o "$BATS_TEST_TMPDIR/l.sgs"
+  echo "COMMIT;" >&5
+  exec 5>&-
+  wait "$holder" || true
+  assert_failure 1
+  [[ "$stderr" == *"cannot lock table"*"public.t3"* ]]
+}
+
+@test "server killed during a dump: non-zero exit and no stream trailer" {
+  pg_start victim
+  pg_psql victim -c "CREATE TABLE huge(id int, pad text);
+    INSERT INTO huge SELECT i, repeat('z', 200) FROM generate_series(1, 300000) i"
+  # The slow reader keeps the dump mid-table while the server dies.
+  { local rc=0; dump-stream -d "$(pg_conn victim)" -t huge 2> "$BATS_TEST_TMPDIR/err" || rc=$?
+    echo "$rc" > "$BATS_TEST_TMPDIR/rc"; } \
+    | (sleep 2; cat > "$BATS_TEST_TMPDIR/k.sgs") &
+  local pipeline=$!
+  sleep 0.5
+  pg_stop victim immediate
+  wait "$pipeline" || true
+  local tries=0
+  until [ -s "$BATS_TEST_TMPDIR/rc" ] || [ $tries -gt 300 ]; do sleep 0.1; tries=$((tries + 1)); done
+  [ "$(cat "$BATS_TEST_TMPDIR/rc")" -eq 1 ]
+  cat "$BATS_TEST_TMPDIR/err"
+  [ "$(wc -l < "$BATS_TEST_TMPDIR/err")" -eq 1 ]
+  grep -q '^dump-stream: error: .*public.huge' "$BATS_TEST_TMPDIR/err"
+  run toc --verify "$BATS_TEST_TMPDIR/k.sgs"
+  assert_failure 3
+}
+
+@test "a closed downstream pipe gives a prompt exit 1 with one line" {
+  run --separate-stderr bash -c "set -o pipefail; timeout 60 dump-stream -d '$(src)' -t big -t orders --jobs 2 | head -c 1000 > /dev/null; echo \"\${PIPESTATUS[0]}\" >&2"
+  [ "${#stderr_lines[@]}" -eq 2 ]
+  [[ "${stderr_lines[0]}" == "dump-stream: error: "*"downstream closed"* ]]
+  [ "${stderr_lines[1]}" = 1 ]
+}
+
+@test "a refused connection exits 1 and never prints the password" {
+  run --separate-stderr dump-stream -d "host=$BATS_TEST_TMPDIR port=1 user=postgres password=s3cretPW dbname=app"
+  assert_failure 1
+  [[ "$stderr" == "dump-stream: error: cannot connect"* ]]
+  [[ "$stderr" != *s3cretPW* ]]
+  [ -z "$output" ]
+}
+
+@test "a URI with a password to a dead server exits 1 without the password" {
+  run --separate-stderr dump-stream -d "postgresql://postgres:s3cretPW@localhost:1/app"
+  assert_failure 1
+  [[ "$stderr" != *s3cretPW* ]]
+  [ -z "$output" ]
+}
+
+@test "-h -p -U and PG* environment variables work like pg_dump" {
+  dump-stream -h "$(pg_dir dsrc)" -p "$(pg_port dsrc)" -U postgres -d app -t t1 > "$BATS_TEST_TMPDIR/h.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/h.sgs"
+  assert_output public.t1
+  pg_env dsrc app
+  dump-stream -t t2 > "$BATS_TEST_TMPDIR/e.sgs"
+  run stream_tables "$BATS_TEST_TMPDIR/e.sgs"
+  assert_output public.t2
+}
