@@ -12,6 +12,8 @@ BUILD     ?= build
 SANITIZE  ?=
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
+# The shared test vectors sit beside the checkout (../shared), in CI as here.
+export SEGSTREAM_TESTDATA ?= $(abspath $(CURDIR)/../shared/testdata)
 
 CXXFLAGS_BASE := -std=c++20 -O2 -g -Wall -Wextra -Werror -pthread -I. -I/usr/include/postgresql
 ifneq ($(SANITIZE),)

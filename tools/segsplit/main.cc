@@ -1,0 +1,64 @@
+// segsplit's command line: parses flags into SplitOptions and hands off to RunSplit().
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "lib/common/byte_io.h"
+#include "tools/segsplit/segsplit.h"
+
+int main(int argc, char** argv) {
+  segstream::IgnoreSigpipe();
+  constexpr const char* kTool = "segsplit";
+  segstream::segsplit::SplitOptions o;
+  std::string progress;
+  CLI::App app{"segsplit: split a segstream into N streams by the target's distribution hash"};
+  app.set_version_flag("--version", std::string(kTool) + " (segstream) " +
+                                        segstream::segsplit::kVersion);
+  app.add_option("file", o.input, "input stream(s), concatenated; - or nothing for stdin");
+  app.add_option("-n,--segments", o.segments, "number of outputs N (target segments or modulus)")
+      ->required();
+  app.add_option("--hash", o.hash,
+                 "placement: greenplum, greenplum-legacy or pg-partition (default: each "
+                 "table's recorded policy)")
+      ->type_name("METHOD");
+  app.add_flag("--round-robin", o.round_robin, "deal every table's rows to the outputs in turn");
+  app.add_flag("--replicate", o.replicate, "write every row to every output");
+  app.add_option("-k,--key", o.keys, "distribution key of TABLE (TABLE=col1,col2; repeatable)")
+      ->type_name("TABLE=COLS")
+      ->allow_extra_args(false);
+  app.add_option("--key-file", o.key_files, "read keys from FILE, lines 'schema.table col1,col2'")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  app.add_option("-o,--output", o.output_pattern, "write output i to PATTERN with %d replaced by i")
+      ->type_name("PATTERN");
+  app.add_option("--to-command", o.to_command,
+                 "pipe output i into 'sh -c CMD' with %d replaced by i (SEGSTREAM_SEGMENT=i)")
+      ->type_name("CMD");
+  app.add_option("-c,--compress", o.codec, "codec of the outputs' data frames: none (default), "
+                 "zstd, lz4, gzip")
+      ->type_name("CODEC");
+  app.add_option("-l,--level", o.level, "compression level (default: the codec's default)");
+  app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
+  app.add_flag("-v,--verbose", o.verbose, "print each table's placement on stderr");
+  app.add_flag("--progress{tty}", progress, "show progress on stderr: tty (default) or json")
+      ->expected(0, 1);
+  app.footer("Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "
+             "error, 3 input corrupt or truncated, a key value unparsable, or verification failed.");
+  try {
+    app.parse(argc, argv);
+    if (app.count("--progress") && !segstream::ParseProgressMode(progress, &o.progress))
+      throw CLI::ValidationError("--progress", "wants tty or json, got '" + progress + "'");
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", kTool, e.what());
+    std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", kTool, kTool);
+    return segstream::kExitUsage;
+  }
+  segstream::Status st = segstream::segsplit::RunSplit(o);
+  return st.ok() ? segstream::kExitOk : segstream::ReportError(kTool, st);
+}

@@ -1,0 +1,41 @@
+// segmerge's command line: parses flags into MergeOptions and hands off to RunMerge().
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "lib/common/byte_io.h"
+#include "tools/segsplit/segsplit.h"
+
+int main(int argc, char** argv) {
+  segstream::IgnoreSigpipe();
+  constexpr const char* kTool = "segmerge";
+  segstream::segsplit::MergeOptions o;
+  std::string progress;
+  CLI::App app{"segmerge: merge segstreams (files or FIFOs, read concurrently) into one"};
+  app.set_version_flag("--version", std::string(kTool) + " (segstream) " +
+                                        segstream::segsplit::kVersion);
+  app.add_option("file", o.inputs, "input streams; - is stdin")->required();
+  app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
+  app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
+  app.add_flag("--progress{tty}", progress, "show progress on stderr: tty (default) or json")
+      ->expected(0, 1);
+  app.footer("Exit status: 0 ok, 1 runtime failure (I/O), 2 usage error, 3 an input is corrupt "
+             "or truncated.");
+  try {
+    app.parse(argc, argv);
+    if (app.count("--progress") && !segstream::ParseProgressMode(progress, &o.progress))
+      throw CLI::ValidationError("--progress", "wants tty or json, got '" + progress + "'");
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", kTool, e.what());
+    std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", kTool, kTool);
+    return segstream::kExitUsage;
+  }
+  segstream::Status st = segstream::segsplit::RunMerge(o);
+  return st.ok() ? segstream::kExitOk : segstream::ReportError(kTool, st);
+}

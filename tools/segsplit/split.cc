@@ -1,0 +1,258 @@
+// segsplit's main loop: one pass over the input events, each row parsed for its key, placed,
+// and appended to the TableWriter of its output. Every input table is opened in every
+// output (an output with no rows of it still gets an empty table with a trailer, so a loader
+// verifies it), and closed when the input closes it, so memory is one frame per open table
+// per output whatever the table sizes.
+#include <cstdio>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "lib/common/byte_io.h"
+#include "lib/common/stream_reader.h"
+#include "tools/segsplit/outputs.h"
+#include "tools/segsplit/placement.h"
+#include "tools/segsplit/segsplit.h"
+
+namespace segstream::segsplit {
+namespace {
+
+struct OpenTable {
+  std::string qualified;
+  TablePlacement placement;
+  std::vector<std::unique_ptr<TableWriter>> writers;  // one per output
+  uint64_t rows = 0;                                   // rows seen, for messages
+};
+
+class Splitter {
+ public:
+  Splitter(const SplitOptions& options, PlacementRules rules, OutputSet* outputs)
+      : options_(options), rules_(std::move(rules)), outputs_(outputs),
+        progress_("segsplit", options.progress) {}
+
+  Status Run(StreamReader* reader);
+
+ private:
+  Status OnStreamBegin(const Event& e);
+  Status OnTableBegin(const Event& e);
+  Status OnRows(const Event& e);
+  Status OnTableEnd(const Event& e);
+  Status OnSql(const Event& e);
+  Status Finish();
+  // A write to output i failed: say why in the child's terms when it is a child.
+  Status OutputFailed(size_t i, Status st) { return outputs_->ExplainWriteFailure(i, std::move(st)); }
+
+  const SplitOptions& options_;
+  PlacementRules rules_;
+  OutputSet* outputs_;
+  Progress progress_;
+  bool begun_ = false;
+  std::string copy_format_;
+  std::string encoding_;
+  std::unordered_map<uint32_t, std::unique_ptr<OpenTable>> open_;
+  std::set<std::pair<std::string, std::string>> sql_written_;
+  std::string error_;
+};
+
+Status Splitter::Run(StreamReader* reader) {
+  Event e;
+  while (true) {
+    Status st = reader->Next(&e);
+    if (!st.ok()) return st;
+    switch (e.type) {
+      case EventType::kStreamBegin: st = OnStreamBegin(e); break;
+      case EventType::kTableBegin: st = OnTableBegin(e); break;
+      case EventType::kRows: st = OnRows(e); break;
+      case EventType::kTableEnd: st = OnTableEnd(e); break;
+      case EventType::kSql: st = OnSql(e); break;
+      case EventType::kDataFrame:
+      case EventType::kStreamEnd: break;
+      case EventType::kEnd: return Finish();
+    }
+    if (!st.ok()) return st;
+  }
+}
+
+Status Splitter::OnStreamBegin(const Event& e) {
+  const StreamInfo& in = *e.stream;
+  if (begun_) {
+    // Concatenated inputs become one stream per output, so they must agree on what the
+    // rows are: the same COPY format and encoding.
+    if (in.copy_format != copy_format_ || in.encoding != encoding_)
+      return Status::Usage("input stream " + std::to_string(e.stream_number) + " has copy format " +
+                           in.copy_format + " and encoding " + in.encoding + ", the first had " +
+                           copy_format_ + " and " + encoding_)
+          .WithHint("split streams of different formats or encodings separately");
+    return Status::Ok();
+  }
+  begun_ = true;
+  copy_format_ = in.copy_format;
+  encoding_ = in.encoding;
+  RETURN_IF_ERROR(CopyFormatFromName(copy_format_).status());
+  for (size_t i = 0; i < outputs_->size(); ++i) {
+    StreamInfo out = in;
+    out.producer = std::string("segsplit ") + kVersion;
+    out.stream_id = RandomHexId();
+    out.created_at = NowIso8601();
+    out.segment = static_cast<int>(i);
+    out.segments = static_cast<int>(outputs_->size());
+    Status st = (*outputs_)[i].writer->Begin(out);
+    if (!st.ok()) return OutputFailed(i, std::move(st));
+  }
+  return Status::Ok();
+}
+
+Status Splitter::OnTableBegin(const Event& e) {
+  const TableInfo& info = e.table->info;
+  auto placement = TablePlacement::Create(rules_, info, copy_format_);
+  if (!placement.ok()) return placement.take_status();
+  auto t = std::make_unique<OpenTable>(OpenTable{info.QualifiedName(), std::move(*placement), {}, 0});
+  if (options_.verbose)
+    std::fprintf(stderr, "segsplit: %s: %s\n", t->qualified.c_str(), t->placement.Describe().c_str());
+  for (size_t i = 0; i < outputs_->size(); ++i) {
+    auto w = (*outputs_)[i].writer->NewTable(info);
+    if (!w.ok()) return OutputFailed(i, w.take_status());
+    t->writers.push_back(std::move(*w));
+  }
+  open_[e.table_id] = std::move(t);
+  progress_.Event("table_begin", {{"table", info.QualifiedName()}});
+  return Status::Ok();
+}
+
+Status Splitter::OnRows(const Event& e) {
+  OpenTable& t = *open_.at(e.table_id);
+  std::span<const uint8_t> row;
+  switch (t.placement.kind()) {
+    case PlacementKind::kHash:
+      for (auto it = e.rows.begin(); it.Next(&row);) {
+        ++t.rows;
+        int32_t target = 0;
+        if (!t.placement.Place(row, &target, &error_)) {
+          return Status::Corrupt("cannot place row " + std::to_string(t.rows) + ": " + error_)
+              .WithTable(t.qualified)
+              .WithFrame(e.frame.number)
+              .WithHint("key values must be as the server prints them (DateStyle ISO, "
+                        "IntervalStyle postgres, timestamptz with its UTC offset)");
+        }
+        Status st = t.writers[target]->AddRow(row);
+        if (!st.ok()) return OutputFailed(target, std::move(st));
+      }
+      break;
+    case PlacementKind::kRoundRobin:
+      for (auto it = e.rows.begin(); it.Next(&row);) {
+        ++t.rows;
+        int32_t target = t.placement.NextRoundRobin();
+        Status st = t.writers[target]->AddRow(row);
+        if (!st.ok()) return OutputFailed(target, std::move(st));
+      }
+      break;
+    case PlacementKind::kReplicate:
+      for (auto it = e.rows.begin(); it.Next(&row);) {
+        ++t.rows;
+        for (size_t i = 0; i < t.writers.size(); ++i) {
+          Status st = t.writers[i]->AddRow(row);
+          if (!st.ok()) return OutputFailed(i, std::move(st));
+        }
+      }
+      break;
+  }
+  progress_.Add(e.rows.rows().size(), e.rows.row_count());
+  return Status::Ok();
+}
+
+Status Splitter::OnTableEnd(const Event& e) {
+  auto node = open_.extract(e.table_id);
+  OpenTable& t = *node.mapped();
+  TableTotals sum;
+  for (size_t i = 0; i < t.writers.size(); ++i) {
+    Status st = t.writers[i]->Finish();
+    if (!st.ok()) return OutputFailed(i, std::move(st));
+    sum.Add(t.writers[i]->totals());
+  }
+  // The proof that every row went somewhere exactly once (or to every output, replicated):
+  // the outputs' digests sum to the input's, which the reader verified against the data.
+  TableTotals want = e.trailer.totals;
+  if (t.placement.kind() == PlacementKind::kReplicate) {
+    const uint64_t n = t.writers.size();
+    want = {want.rows * n, want.bytes * n, want.digest * n};
+  }
+  if (!(sum == want)) {
+    return Status::Corrupt("outputs hold " + std::to_string(sum.rows) + " rows with digest " +
+                           DigestHex(sum.digest) + ", expected " + std::to_string(want.rows) +
+                           " rows with digest " + DigestHex(want.digest))
+        .WithTable(t.qualified);
+  }
+  progress_.Event("table_end", {{"table", t.qualified}, {"rows", e.trailer.totals.rows}});
+  return Status::Ok();
+}
+
+Status Splitter::OnSql(const Event& e) {
+  // Every segment's dump carries the same schema; each output needs it once.
+  if (!sql_written_.insert({e.sql.section, e.sql.sql}).second) return Status::Ok();
+  for (size_t i = 0; i < outputs_->size(); ++i) {
+    Status st = (*outputs_)[i].writer->WriteSql(e.sql);
+    if (!st.ok()) return OutputFailed(i, std::move(st));
+  }
+  return Status::Ok();
+}
+
+Status Splitter::Finish() {
+  if (!begun_) return Status::Corrupt("the input holds no stream");
+  for (size_t i = 0; i < outputs_->size(); ++i) {
+    Status st = (*outputs_)[i].writer->Finish();
+    if (!st.ok()) return OutputFailed(i, std::move(st));
+  }
+  progress_.Finish();
+  return outputs_->Close();
+}
+
+}  // namespace
+
+Status RunSplit(const SplitOptions& options) {
+  if (options.segments < 1)
+    return Status::Usage("--segments N is required and must be at least 1");
+  if (options.segments > 65536) return Status::Usage("--segments is at most 65536");
+  if (options.output_pattern.empty() == options.to_command.empty())
+    return Status::Usage("give exactly one of -o PATTERN and --to-command CMD");
+  int methods = !options.hash.empty() + options.round_robin + options.replicate;
+  if (methods > 1) return Status::Usage("--hash, --round-robin and --replicate exclude each other");
+  if ((options.round_robin || options.replicate) &&
+      (!options.keys.empty() || !options.key_files.empty()))
+    return Status::Usage("--key and --key-file need --hash, not --round-robin or --replicate");
+
+  PlacementRules rules;
+  rules.targets = options.segments;
+  rules.round_robin = options.round_robin;
+  rules.replicate = options.replicate;
+  if (!options.hash.empty()) {
+    ASSIGN_OR_RETURN(rules.method, DistributionMethodFromName(options.hash));
+  }
+  for (const auto& k : options.keys) RETURN_IF_ERROR(rules.AddKeySpec(k));
+  for (const auto& f : options.key_files) RETURN_IF_ERROR(rules.AddKeyFile(f));
+
+  WriterOptions wo;
+  if (!format::ParseCodecName(options.codec, &wo.codec))
+    return Status::Usage("unknown codec '" + options.codec + "' (none, zstd, lz4, gzip)");
+  LevelRange range = LevelRangeFor(wo.codec);
+  wo.level = options.level == 0 ? range.default_level : options.level;
+  if (wo.codec != format::Codec::kNone && (wo.level < range.min || wo.level > range.max))
+    return Status::Usage("level " + std::to_string(options.level) + " is out of range for " +
+                         options.codec);
+
+  ASSIGN_OR_RETURN(UniqueFd in, OpenInput(options.input));
+  OutputSet outputs;
+  if (!options.output_pattern.empty()) {
+    RETURN_IF_ERROR(outputs.OpenFiles(options.output_pattern, options.segments, options.force, wo));
+  } else {
+    RETURN_IF_ERROR(outputs.StartCommands(options.to_command, options.segments, wo));
+  }
+  BufferedSource source(in.get(), DisplayName(options.input));
+  StreamReader reader(&source);
+  Splitter splitter(options, std::move(rules), &outputs);
+  Status st = splitter.Run(&reader);
+  // On failure the outputs stay without stream trailers: no loader accepts them as whole.
+  if (!st.ok()) outputs.Abort();
+  return st;
+}
+
+}  // namespace segstream::segsplit
