@@ -6,14 +6,17 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "lib/common/byte_io.h"
 #include "lib/common/pg_conn.h"
+#include "lib/common/schema_archive.h"
 #include "lib/common/stream_writer.h"
 #include "lib/common/table_filter.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/copy_out.h"
+#include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"
 #include "tools/dump-stream/split.h"
 
@@ -29,6 +32,13 @@ Status ValidateOptions(const DumpOptions& o) {
   }
   if (o.segments < 0) return Status::Usage("--segments must not be negative");
   if (o.segment < -1) return Status::Usage("--segment must not be negative");
+  if (o.schema_only && o.data_only)
+    return Status::Usage("--schema-only and --data-only contradict each other");
+  if (o.schema && o.data_only)
+    return Status::Usage("--schema and --data-only contradict each other")
+        .WithHint("--data-only already leaves the schema out");
+  if (o.no_role_passwords && !o.globals)
+    return Status::Usage("--no-role-passwords only makes sense with --globals");
   if (o.segment >= 0 && o.segments > 0 && o.segment >= o.segments) {
     return Status::Usage("--segment " + std::to_string(o.segment) + " is not below --segments " +
                          std::to_string(o.segments));
@@ -62,6 +72,16 @@ Status BuildFilters(const DumpOptions& o, TableFilter* filter, TableFilter* excl
     }
   }
   return Status::Ok();
+}
+
+// The selection for sequence values: that of the tables, but without the exclude files,
+// whose tables are only left out for their rows (a resumed migration still needs their
+// sequences set, as the interrupted run never got that far).
+Status BuildSequenceFilter(const DumpOptions& o, TableFilter* filter) {
+  DumpOptions without_files = o;
+  without_files.exclude_table_files.clear();
+  TableFilter ignored;
+  return BuildFilters(without_files, filter, &ignored);
 }
 
 // One unit of work for a job: a whole table, or one block range of it.
@@ -159,6 +179,12 @@ Status RunDump(const DumpOptions& o) {
 
   ASSIGN_OR_RETURN(PgConnPtr leader, Connect(o.conn));
   ASSIGN_OR_RETURN(ServerFacts facts, ReadServerFacts(leader.get()));
+  // Outside the transaction: the function may be refused, and that must not abort it.
+  std::string system_identifier;
+  if (auto sysid = Exec(leader.get(), "SELECT system_identifier::text FROM pg_control_system()");
+      sysid.ok()) {
+    system_identifier = Field(sysid->get(), 0, 0);
+  }
   ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding));
   ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
   auto lock = [&](const std::vector<DumpTable>& selected) {
@@ -174,8 +200,27 @@ Status RunDump(const DumpOptions& o) {
                   "mixed-case names as '\"Name\"'");
   }
 
+  // Schema, sequences and globals are taken before any row is written, so every failure of
+  // theirs still leaves no output; pg_dump sees the same snapshot the jobs will.
+  std::optional<SqlSection> globals;
+  if (o.globals) {
+    ASSIGN_OR_RETURN(globals, DumpGlobals(leader.get(), o));
+  }
+  TempFile pre_data, post_data;
+  if (o.WantsSchema()) {
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), o, snapshot, "pre-data"));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), o, snapshot, "post-data"));
+  }
+  std::optional<SqlSection> sequences;
+  if (o.WantsSequences()) {
+    TableFilter sequence_filter;
+    RETURN_IF_ERROR(BuildSequenceFilter(o, &sequence_filter));
+    ASSIGN_OR_RETURN(sequences, ReadSequences(leader.get(), sequence_filter));
+  }
+  if (!o.WantsRows()) tables.clear();
+
   std::vector<WorkItem> items = PlanWork(tables, facts.block_size, o.split_larger_than);
-  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(items.size())));
+  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
   // With one job the leader copies; with more it only holds the snapshot and the locks.
   std::vector<PgConnPtr> job_conns;
   if (jobs > 1) {
@@ -204,6 +249,13 @@ Status RunDump(const DumpOptions& o) {
   info.extra["jobs"] = jobs;
   if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
   if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
+  if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
+  Json sections = Json::array();
+  if (globals) sections.push_back("globals");
+  if (o.WantsSchema()) sections.push_back("pre-data");
+  if (o.WantsSchema()) sections.push_back("post-data");
+  if (sequences) sections.push_back("sequences");
+  if (!sections.empty()) info.extra["sql_sections"] = sections;
 
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   uint64_t expected = 0;
@@ -215,6 +267,10 @@ Status RunDump(const DumpOptions& o) {
   wopts.write_index = IsSeekableFile(out.get());
   StreamWriter writer(&sink, wopts);
   RETURN_IF_ERROR(writer.Begin(info));
+  // Globals and pre-data come before the first table: a loader creates the roles and
+  // tables before any row arrives.
+  if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
+  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, "pre-data", pre_data.path()));
 
   JobQueue queue(&items);
   if (jobs == 1) {
@@ -229,6 +285,9 @@ Status RunDump(const DumpOptions& o) {
   }
   Status failed = queue.TakeError();
   if (!failed.ok()) return failed;  // no stream trailer: readers see a truncated stream
+
+  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, "post-data", post_data.path()));
+  if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
 
   RETURN_IF_ERROR(writer.Finish());
   RETURN_IF_ERROR(sink.Flush());

@@ -29,6 +29,20 @@ struct DumpOptions {
   int segments = 0;
   ProgressMode progress = ProgressMode::kOff;
   bool quiet = false;
+  // What beyond table rows the stream carries (see schema_dump.h):
+  bool schema = false;       // pre-data + rows + post-data + sequences
+  bool schema_only = false;  // pre-data + post-data, no rows
+  bool data_only = false;    // rows + sequences
+  bool globals = false;      // roles and tablespaces (pg_dumpall --globals-only)
+  bool no_role_passwords = false;
+  std::string pg_bindir;     // where pg_dump and pg_dumpall are; "" searches PATH
+
+  bool WantsSchema() const { return schema || schema_only; }
+  bool WantsRows() const { return !schema_only; }
+  bool WantsSequences() const { return (schema || data_only) && !schema_only; }
+  std::string Program(const std::string& name) const {
+    return pg_bindir.empty() ? name : pg_bindir + "/" + name;
+  }
 };
 
 }  // namespace segstream

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
                  "fail instead of waiting longer than this for a table lock (e.g. 10s, 500ms; "
                  "default: wait)");
   app.add_option("-t,--table", o.include_tables, "dump only tables matching PATTERN");
-  app.add_option("-n,--schema", o.include_schemas, "dump only tables in schemas matching PATTERN");
+  app.add_option("-n,--include-schema", o.include_schemas,
+                 "dump only tables in schemas matching PATTERN");
   app.add_option("-T,--exclude-table", o.exclude_tables, "skip tables matching PATTERN");
   app.add_option("-N,--exclude-schema", o.exclude_schemas, "skip schemas matching PATTERN");
   app.add_option("--include-table-file", o.include_table_files,
@@ -60,7 +61,19 @@ int main(int argc, char** argv) {
   app.add_flag("--progress{tty}", progress,
                "live progress on stderr when it is a terminal; --progress=json for NDJSON");
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  app.add_flag("--schema", o.schema,
+               "embed the schema: pg_dump's pre-data before the rows, post-data and sequence "
+               "values after them, all from the dump's snapshot");
+  app.add_flag("--schema-only", o.schema_only, "embed the schema and no rows");
+  app.add_flag("--data-only", o.data_only, "rows and sequence values, no schema");
+  app.add_flag("--globals", o.globals,
+               "embed roles and tablespaces (pg_dumpall --globals-only)");
+  app.add_flag("--no-role-passwords", o.no_role_passwords,
+               "with --globals: leave out the roles' password hashes");
+  app.add_option("--pg-bindir", o.pg_bindir,
+                 "directory of the pg_dump and pg_dumpall to run (default: PATH)");
   app.footer("Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"
+             "Unlike pg_dump, --schema embeds the schema; a schema PATTERN is -n/--include-schema.\n"
              "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
 
   try {

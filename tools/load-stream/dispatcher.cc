@@ -66,7 +66,9 @@ void Dispatcher::ScheduleLocked() {
     for (auto& t : tasks_) {
       if (t->state != Task::State::kPending || !StartableLocked(*t)) continue;
       if (options_.truncate) {
-        auto [it, inserted] = truncate_.try_emplace(t->plan->qualified, Truncate::kNeeded);
+        // A table with parts committed by an earlier run (--resume) keeps them.
+        auto [it, inserted] = truncate_.try_emplace(
+            t->plan->qualified, t->keep_rows ? Truncate::kDone : Truncate::kNeeded);
         if (it->second == Truncate::kNeeded) {
           t->truncate = true;
           it->second = Truncate::kInFlight;

@@ -59,6 +59,10 @@ struct Task {
   std::string copy_format;
   int part = 0;
   int parts = 1;
+  std::string schema;      // the stream's names, as the resume journal keys them
+  std::string name;
+  std::string resume_key;  // set with --resume: journal the commit under this key
+  bool keep_rows = false;  // an earlier run committed parts of this table: never truncate
   // Owned by the dispatcher's mutex:
   enum class State { kPending, kLive, kDone } state = State::kPending;
   bool ended = false;  // the reader verified its trailer

@@ -11,7 +11,10 @@
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_reader.h"
 #include "lib/common/table_filter.h"
+#include "lib/common/schema_archive.h"
 #include "tools/load-stream/dispatcher.h"
+#include "tools/load-stream/journal.h"
+#include "tools/load-stream/schema_apply.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/table_loader.h"
 #include "tools/load-stream/target_tables.h"
@@ -29,6 +32,16 @@ Status ValidateOptions(const LoadOptions& o) {
         .WithHint("one transaction lives on one connection");
   if (o.single_transaction && o.on_error_continue)
     return Status::Usage("--single-transaction and --on-error-continue contradict each other");
+  if (o.schema && (!o.redirect_schema.empty() || !o.table_map.empty()))
+    return Status::Usage("--schema cannot be combined with --redirect-schema or --table-map")
+        .WithHint("the schema recreates the source's names");
+  if (o.schema && o.single_transaction)
+    return Status::Usage("--schema cannot be combined with --single-transaction")
+        .WithHint("pg_restore applies the schema on connections of its own");
+  if ((o.no_owner || o.no_privileges) && !o.schema)
+    return Status::Usage("--no-owner and --no-privileges only apply with --schema");
+  if (!o.resume_key.empty() && !o.resume && !o.list_done)
+    return Status::Usage("--resume-key needs --resume or --list-done");
   return Status::Ok();
 }
 
@@ -76,13 +89,77 @@ struct ReadState {
   uint64_t rows_seen = 0;
   uint64_t bytes_seen = 0;
   Status stop;  // why reading stopped early (not the input's fault)
+  // Schema sections, applied only with --schema / --globals:
+  bool globals_seen = false;
+  bool table_seen = false;     // a table began: pre-data can no longer come first
+  bool warned_no_schema = false;
+  std::unique_ptr<ArchiveAssembler> pre_data;
+  std::unique_ptr<ArchiveAssembler> post_data;
+  std::string post_data_key;   // resume key of the stream that carried post-data
+  std::vector<SqlSection> sequences;
+  // --resume:
+  Journal* journal = nullptr;
+  std::string resume_key;      // of the current stream
+  uint64_t skipped = 0;        // table parts already committed by an earlier run
 };
+
+void Warn(const LoadOptions& o, const std::string& msg) {
+  if (!o.quiet) std::fprintf(stderr, "%s: warning: %s\n", kTool, msg.c_str());
+}
+
+// One SQL frame. Nothing in it runs unless the user asked for its kind of section.
+Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* state) {
+  const SqlSection& sql = ev.sql;
+  if (o.dry_run) return Status::Ok();
+  if (sql.section == "globals") {
+    if (!o.globals) return Status::Ok();
+    if (state->globals_seen) return Status::Ok();  // concatenated streams: the first wins
+    state->globals_seen = true;
+    return ApplyGlobals(o.conn, sql.sql, o.quiet);
+  }
+  if (!o.schema) return Status::Ok();
+  if (sql.section == "pre-data") {
+    if (state->pre_data && state->pre_data->complete()) return Status::Ok();  // a later stream's
+    if (state->table_seen) {
+      if (!state->warned_no_schema) Warn(o, "pre-data arrived after table rows; not applied");
+      state->warned_no_schema = true;
+      return Status::Ok();
+    }
+    if (!IsArchiveSection(sql))
+      return Status::Corrupt("the pre-data section is not a pg_dump archive");
+    if (!state->pre_data) state->pre_data = std::make_unique<ArchiveAssembler>("pre-data");
+    bool complete = false;
+    RETURN_IF_ERROR(state->pre_data->Add(sql, &complete));
+    if (!complete) return Status::Ok();
+    if (state->journal && state->journal->SectionDone(state->resume_key, "pre-data")) {
+      Warn(o, "pre-data was applied by an earlier run (journal); not applied again");
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(RestoreArchive(control, o, state->pre_data->path(), "pre-data", 1));
+    if (state->journal) RETURN_IF_ERROR(state->journal->MarkSection(state->resume_key, "pre-data"));
+    return Status::Ok();
+  }
+  if (sql.section == "post-data") {
+    if (state->post_data && state->post_data->complete()) return Status::Ok();
+    if (!IsArchiveSection(sql))
+      return Status::Corrupt("the post-data section is not a pg_dump archive");
+    if (!state->post_data) state->post_data = std::make_unique<ArchiveAssembler>("post-data");
+    state->post_data_key = state->resume_key;
+    bool complete = false;
+    return state->post_data->Add(sql, &complete);
+  }
+  if (sql.section == "sequences") {
+    state->sequences.push_back(sql);
+    return Status::Ok();
+  }
+  return Status::Ok();  // a section this version does not know: never run
+}
 
 // The reader loop. Returns the input's own failure (corrupt, truncated, I/O); other
 // reasons to stop are left in state->stop.
 Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& filter,
                  TargetResolver* resolver, Dispatcher* dispatcher, Progress* progress,
-                 ReadState* state) {
+                 PGconn* control, Event* first, ReadState* state) {
   std::unordered_map<uint32_t, Task*> open;  // table id -> task, for the current stream
   for (;;) {
     if (dispatcher) {
@@ -90,15 +167,57 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
       if (!fatal.ok()) return Status::Ok();
     }
     Event ev;
-    RETURN_IF_ERROR(reader->Next(&ev));
+    if (first) {
+      ev = std::move(*first);
+      first = nullptr;
+    } else {
+      RETURN_IF_ERROR(reader->Next(&ev));
+    }
     switch (ev.type) {
       case EventType::kStreamBegin:
         open.clear();
+        if (state->journal) {
+          state->resume_key = o.resume_key.empty() ? DefaultResumeKey(*ev.stream) : o.resume_key;
+          RETURN_IF_ERROR(state->journal->Load(state->resume_key));
+        }
         break;
+      case EventType::kSql: {
+        Status st = OnSql(o, ev, control, state);
+        if (st.kind() == ErrorKind::kCorrupt) return st;
+        if (!st.ok()) {
+          state->stop = std::move(st);
+          return Status::Ok();
+        }
+        break;
+      }
       case EventType::kTableBegin: {
         const TableInfo& info = ev.table->info;
+        if (o.schema && !state->table_seen && !state->pre_data && !state->warned_no_schema &&
+            !o.dry_run) {
+          Warn(o, "--schema: the stream has no pre-data section; loading rows into existing tables");
+          state->warned_no_schema = true;
+        }
+        state->table_seen = true;
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
+        bool keep_rows = false;
+        if (state->journal) {
+          auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
+                                               info.part, info.parts);
+          if (!done.ok()) {
+            state->stop = done.take_status().WithTable(info.QualifiedName());
+            return Status::Ok();
+          }
+          if (done.value()) {  // its frames are still read, and verified, but not loaded
+            state->skipped += 1;
+            break;
+          }
+          keep_rows = state->journal->AnyPartDone(state->resume_key, info.schema, info.name);
+        }
         auto task = std::make_unique<Task>();
+        task->schema = info.schema;
+        task->name = info.name;
+        task->keep_rows = keep_rows;
+        if (state->journal) task->resume_key = state->resume_key;
         task->source = info.QualifiedName();
         task->encoding = ev.stream->encoding;
         task->copy_format = ev.stream->copy_format;
@@ -160,7 +279,6 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         break;
       }
       case EventType::kDataFrame:
-      case EventType::kSql:
       case EventType::kStreamEnd:
         break;
       case EventType::kEnd:
@@ -202,17 +320,37 @@ Status RunLoad(const LoadOptions& o) {
   RETURN_IF_ERROR(ValidateOptions(o));
   TableFilter filter;
   RETURN_IF_ERROR(BuildFilter(o, &filter));
+  ConnOptions conn_options = o.conn;
+  conn_options.application_name = kTool;
+  if (o.list_done) {
+    ASSIGN_OR_RETURN(PgConnPtr conn, Connect(conn_options));
+    RETURN_IF_ERROR(Exec(conn.get(), "SET client_encoding TO 'UTF8'").status());
+    return PrintDoneTables(conn.get(), o.resume_key);
+  }
   ASSIGN_OR_RETURN(UniqueFd input, OpenInput(o.input));
   BufferedSource source(input.get(), DisplayName(o.input));
   StreamReader reader(&source);
 
-  ConnOptions conn_options = o.conn;
-  conn_options.application_name = kTool;
+  // --create-db needs the stream's encoding before there is a database to connect to.
+  Event first_event;
+  Event* first = nullptr;
+  if (o.create_db && !o.dry_run) {
+    RETURN_IF_ERROR(reader.Next(&first_event));
+    first = &first_event;
+    std::string encoding = first_event.stream ? first_event.stream->encoding : "";
+    RETURN_IF_ERROR(CreateTargetDatabase(o, encoding, o.resume, o.quiet));
+  }
+
   ASSIGN_OR_RETURN(PgConnPtr control, Connect(conn_options));
   // Names in stream metadata are JSON, hence UTF-8.
   RETURN_IF_ERROR(Exec(control.get(), "SET client_encoding TO 'UTF8'").status());
   TargetResolver resolver(control.get(), o);
   RETURN_IF_ERROR(resolver.Init());
+  std::unique_ptr<Journal> journal;
+  if (o.resume && !o.dry_run) {
+    journal = std::make_unique<Journal>(control.get());
+    RETURN_IF_ERROR(journal->Ensure());
+  }
 
   Progress progress(kTool, o.progress);
   std::unique_ptr<Dispatcher> dispatcher;
@@ -229,8 +367,9 @@ Status RunLoad(const LoadOptions& o) {
   }
 
   ReadState state;
-  Status input_status =
-      ReadInput(o, &reader, filter, &resolver, dispatcher.get(), &progress, &state);
+  state.journal = journal.get();
+  Status input_status = ReadInput(o, &reader, filter, &resolver, dispatcher.get(), &progress,
+                                  control.get(), first, &state);
   std::vector<const Task*> tasks;
   Status fatal;
   if (dispatcher) {
@@ -268,6 +407,32 @@ Status RunLoad(const LoadOptions& o) {
       bytes += t->bytes;
     }
   }
+  if (o.schema && !o.dry_run) {
+    // After every table committed: indexes and constraints build once over full tables, on
+    // --jobs connections in pg_restore's dependency order.
+    if (state.post_data && state.post_data->complete()) {
+      if (journal && journal->SectionDone(state.post_data_key, "post-data")) {
+        Warn(o, "post-data was applied by an earlier run (journal); not applied again");
+      } else {
+        Status st = RestoreArchive(control.get(), o, state.post_data->path(), "post-data", o.jobs);
+        if (!st.ok()) {
+          PrintOutcomes(tasks);
+          return std::move(st).WithHint(
+              "the rows are committed; fix the cause and apply the rest with toc "
+              "--extract-schema (post-data) and psql");
+        }
+        if (journal) RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, "post-data"));
+      }
+    }
+    for (const SqlSection& seq : state.sequences) {
+      Status st = ApplySequences(control.get(), seq);
+      if (st.kind() == ErrorKind::kCorrupt) return st;
+      if (!st.ok()) {
+        PrintOutcomes(tasks);
+        return st;
+      }
+    }
+  }
   if (o.analyze && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
 
   double seconds =
@@ -277,6 +442,9 @@ Status RunLoad(const LoadOptions& o) {
                  o.dry_run ? "dry run: verified" : "loaded", loaded, loaded == 1 ? "" : "s",
                  static_cast<unsigned long long>(rows), HumanBytes(double(bytes)).c_str(), seconds,
                  seconds > 0 ? double(rows) / seconds : 0.0);
+    if (state.skipped)
+      std::fprintf(stderr, "%s: skipped %llu table part%s committed by an earlier run\n", kTool,
+                   static_cast<unsigned long long>(state.skipped), state.skipped == 1 ? "" : "s");
   }
   if (failed) {
     if (!o.on_error_continue)  // only a dry run gets here: it checks every table

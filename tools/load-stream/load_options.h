@@ -30,6 +30,19 @@ struct LoadOptions {
   std::vector<std::string> include_table_files;
   std::vector<std::string> exclude_table_files;
   ProgressMode progress = ProgressMode::kOff;
+  // SQL from the stream runs only when asked for (schema_apply.h):
+  bool schema = false;         // pre-data, rows, post-data, sequence values
+  bool globals = false;        // roles and tablespaces, before everything else
+  bool create_db = false;      // CREATE DATABASE the target first
+  bool no_owner = false;       // as pg_restore --no-owner
+  bool no_privileges = false;  // as pg_restore --no-privileges
+  bool resume = false;         // skip what the journal says is committed; journal the rest
+  std::string resume_key;      // "" = the stream's source identity (journal.h)
+  bool list_done = false;      // print the journal's finished tables and exit
+  std::string pg_bindir;       // where pg_restore is; "" searches PATH
+  std::string Program(const std::string& name) const {
+    return pg_bindir.empty() ? name : pg_bindir + "/" + name;
+  }
   // Frames queued for one job before the reader waits: bounds memory whatever the table size.
   size_t queue_bytes_per_job = 4u << 20;
 };

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("-t,--table", o.include_tables, "load only tables matching PATTERN")
       ->allow_extra_args(false);
-  app.add_option("-n,--schema", o.include_schemas, "load only tables in schemas matching PATTERN")
+  app.add_option("-n,--include-schema", o.include_schemas,
+                 "load only tables in schemas matching PATTERN")
       ->allow_extra_args(false);
   app.add_option("-T,--exclude-table", o.exclude_tables, "skip tables matching PATTERN")
       ->allow_extra_args(false);
@@ -59,9 +60,26 @@ int main(int argc, char** argv) {
   app.add_flag("--progress{tty}", progress,
                "live progress on stderr when it is a terminal; --progress=json for NDJSON");
   app.add_flag("-q,--quiet", o.quiet, "no summary line");
+  app.add_flag("--schema", o.schema,
+               "apply the stream's schema: pre-data before the rows, then post-data (indexes, "
+               "constraints; --jobs in parallel) and the sequence values after them");
+  app.add_flag("--globals", o.globals, "create the stream's roles and tablespaces first");
+  app.add_flag("--create-db", o.create_db,
+               "create the target database (with the stream's encoding) first");
+  app.add_flag("--no-owner", o.no_owner, "with --schema: do not set objects' owners");
+  app.add_flag("--no-privileges", o.no_privileges, "with --schema: do not apply GRANT/REVOKE");
+  app.add_flag("--resume", o.resume,
+               "skip tables the target's journal (segstream.journal) has as committed, and "
+               "journal each table committed now");
+  app.add_option("--resume-key", o.resume_key,
+                 "journal under KEY instead of the stream's source identity");
+  app.add_flag("--list-done", o.list_done,
+               "print the journal's finished tables (for dump-stream --exclude-table-file) "
+               "and exit");
+  app.add_option("--pg-bindir", o.pg_bindir, "directory of the pg_restore to run (default: PATH)");
   app.footer("Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 stream corrupt, truncated "
              "or failing verification, 4 some tables failed under --on-error-continue.\n"
-             "Schema (SQL) sections in the stream are not applied.");
+             "SQL sections of the stream run only with --schema or --globals.");
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "lib/common/format.h"
+#include "tools/load-stream/journal.h"
 
 namespace segstream {
 
@@ -188,6 +189,16 @@ Status TableLoader::Load(Task* task, bool* aborted) {
                                 " rows, the table trailer says " +
                                 std::to_string(task->trailer.totals.rows)),
                 false);
+  if (!task->resume_key.empty()) {
+    // In the table's own transaction: the journal row commits exactly when the rows do.
+    auto journaled = ExecParams(
+        conn_.get(), kJournalInsertSql,
+        {task->resume_key, task->schema, task->name, std::to_string(task->part),
+         std::to_string(task->parts), std::to_string(task->trailer.totals.rows),
+         DigestHex(task->trailer.totals.digest)});
+    if (!journaled.ok())
+      return fail(journaled.take_status().Prefix("cannot journal " + plan.qualified), false);
+  }
   if (single) {
     task->outcome = TaskOutcome::kLoaded;
     loaded_.push_back(task);

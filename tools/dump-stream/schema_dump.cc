@@ -1,0 +1,176 @@
+#include "tools/dump-stream/schema_dump.h"
+
+#include "lib/common/pg_conn.h"
+
+namespace segstream {
+namespace {
+
+std::string DoubleQuoted(const std::string& ident) {
+  std::string out = "\"";
+  for (char c : ident) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// An exact-name line as TableFilter reads it: split at the first dot unless quoted.
+std::pair<std::string, std::string> SplitExact(const std::string& line) {
+  if (line.find('"') == std::string::npos) {
+    size_t dot = line.find('.');
+    if (dot == std::string::npos) return {"public", line};
+    return {line.substr(0, dot), line.substr(dot + 1)};
+  }
+  std::vector<std::string> parts(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        parts.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == '.' && !quoted) {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  if (parts.size() == 1) return {"public", parts[0]};
+  return {parts[0], parts[1]};
+}
+
+}  // namespace
+
+std::string ExactPgDumpPattern(const std::string& schema, const std::string& name) {
+  return DoubleQuoted(schema) + "." + DoubleQuoted(name);
+}
+
+std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
+  std::vector<std::string> args;
+  for (const auto& p : o.include_tables) args.push_back("--table=" + p);
+  for (const auto& p : o.include_schemas) args.push_back("--schema=" + p);
+  for (const auto& p : o.exclude_tables) args.push_back("--exclude-table=" + p);
+  for (const auto& p : o.exclude_schemas) args.push_back("--exclude-schema=" + p);
+  for (const auto& path : o.include_table_files) {
+    std::vector<std::string> names;
+    if (!LoadTableFile(path, &names).ok()) continue;  // BuildFilters reported it already
+    for (const auto& n : names) {
+      auto [s, t] = SplitExact(n);
+      args.push_back("--table=" + ExactPgDumpPattern(s, t));
+    }
+  }
+  for (const auto& path : o.exclude_table_files) {
+    std::vector<std::string> names;
+    if (!LoadTableFile(path, &names).ok()) continue;
+    for (const auto& n : names) {
+      auto [s, t] = SplitExact(n);
+      args.push_back("--exclude-table-data=" + ExactPgDumpPattern(s, t));
+    }
+  }
+  return args;
+}
+
+Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
+                                   const std::string& section) {
+  ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
+  ChildConnection cc = ChildConnectionFor(conn);
+  ChildSpec spec;
+  spec.argv = {o.Program("pg_dump"),     "--format=custom",        "--section=" + section,
+               "--snapshot=" + snapshot, "--no-sync", "--file=" + file.path(),
+               "--dbname=" + cc.conninfo};
+  // Not --schema-only for post-data: that would also drop the REFRESH of materialized views,
+  // which pg_dump files under post-data; table rows are in the data section either way.
+  // Pre-data keeps it so large objects' (empty) shells stay out.
+  if (section == "pre-data") spec.argv.push_back("--schema-only");
+  for (auto& a : PgDumpSelectionArgs(o)) spec.argv.push_back(std::move(a));
+  spec.env = cc.env;
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  Status st = ChildStatus("pg_dump --section=" + section, r);
+  if (!st.ok())
+    return std::move(st).WithHint("pg_dump must be of the server's major version or newer; "
+                                  "--pg-bindir names the directory of another one");
+  return file;
+}
+
+Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
+  // Owned sequences (serial, identity) follow their table, as in pg_dump; free-standing
+  // ones are matched by their own name. Extension members belong to the extension.
+  ASSIGN_OR_RETURN(
+      PgResultPtr res,
+      Exec(conn,
+           "SELECT n.nspname, c.relname, COALESCE(tn.nspname, ''), COALESCE(t.relname, '') "
+           "FROM pg_catalog.pg_class c "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+           "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass "
+           "  AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+           "  AND d.deptype IN ('a', 'i') "
+           "LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+           "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+           "WHERE c.relkind = 'S' "
+           "  AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+           "  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
+           "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+           "    WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid "
+           "    AND e.deptype = 'e') "
+           "ORDER BY 1, 2"));
+  std::vector<std::pair<std::string, std::string>> seqs;
+  for (int i = 0; i < PQntuples(res.get()); ++i) {
+    std::string schema = Field(res.get(), i, 0), name = Field(res.get(), i, 1);
+    std::string owner_schema = Field(res.get(), i, 2), owner = Field(res.get(), i, 3);
+    bool selected = owner.empty() ? filter.Matches(schema, name)
+                                  : filter.Matches(owner_schema, owner);
+    if (selected) seqs.emplace_back(schema, name);
+  }
+  SqlSection section;
+  section.section = "sequences";
+  section.extra["sequences"] = Json::array();
+  constexpr size_t kBatch = 500;
+  for (size_t start = 0; start < seqs.size(); start += kBatch) {
+    std::string sql;
+    size_t end = std::min(seqs.size(), start + kBatch);
+    for (size_t i = start; i < end; ++i) {
+      if (i > start) sql += " UNION ALL ";
+      sql += "SELECT " + std::to_string(i) + ", last_value::text, is_called FROM " +
+             QuoteIdent(seqs[i].first) + "." + QuoteIdent(seqs[i].second);
+    }
+    sql += " ORDER BY 1";
+    auto values = Exec(conn, sql);
+    if (!values.ok()) return values.take_status().Prefix("cannot read sequence values");
+    for (int r = 0; r < PQntuples(values->get()); ++r) {
+      size_t i = std::stoul(Field(values->get(), r, 0));
+      std::string last = Field(values->get(), r, 1);
+      bool called = Field(values->get(), r, 2) == "t";
+      std::string qualified = QuoteIdent(seqs[i].first) + "." + QuoteIdent(seqs[i].second);
+      section.sql += "SELECT pg_catalog.setval(" + QuoteLiteral(qualified) + ", " + last + ", " +
+                     (called ? "true" : "false") + ");\n";
+      section.extra["sequences"].push_back({{"schema", seqs[i].first},
+                                            {"name", seqs[i].second},
+                                            {"last_value", last},
+                                            {"is_called", called}});
+    }
+  }
+  return section;
+}
+
+Result<SqlSection> DumpGlobals(PGconn* conn, const DumpOptions& o) {
+  ChildConnection cc = ChildConnectionFor(conn);
+  ChildSpec spec;
+  spec.argv = {o.Program("pg_dumpall"), "--globals-only", "--dbname=" + cc.conninfo};
+  if (o.no_role_passwords) spec.argv.push_back("--no-role-passwords");
+  spec.env = cc.env;
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  Status st = ChildStatus("pg_dumpall --globals-only", r);
+  if (!st.ok())
+    return std::move(st).WithHint("reading roles' passwords takes a superuser; without one, "
+                                  "leave out --globals");
+  SqlSection section;
+  section.section = "globals";
+  section.sql = std::move(r.out);
+  section.extra["format"] = "pg_dumpall-plain";
+  return section;
+}
+
+}  // namespace segstream

@@ -1,0 +1,41 @@
+// The parts of a dump that are not table rows: pg_dump's pre-data and post-data sections
+// (custom-format archives taken in the dump's own snapshot), the sequences' values read in
+// the dump's transaction, and pg_dumpall's globals (roles, tablespaces). pg_dump and
+// pg_dumpall run as children with argv arrays; the password travels in their environment.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "lib/common/child_process.h"
+#include "lib/common/stream_meta.h"
+#include "lib/common/table_filter.h"
+#include "tools/dump-stream/dump_options.h"
+
+namespace segstream {
+
+// pg_dump's table selection arguments for the options' -t/-n/-T/-N and table files. Names
+// of an --exclude-table-file keep their definitions (--exclude-table-data): the file is how
+// a resumed migration skips tables whose rows already arrived, and their indexes and
+// constraints are still wanted.
+std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o);
+
+// Runs pg_dump -Fc --section=SECTION (pre-data: --schema-only) --snapshot=SNAPSHOT into a temporary
+// file and returns it.
+Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
+                                   const std::string& section);
+
+// The selected sequences' (last_value, is_called), read in `conn`'s current transaction
+// (the dump's snapshot), as a "sequences" section: readable setval statements in "sql" and
+// the values themselves in "sequences", which is what load-stream applies.
+Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter);
+
+// pg_dumpall --globals-only as a "globals" section.
+Result<SqlSection> DumpGlobals(PGconn* conn, const DumpOptions& o);
+
+// "schema"."name" as a pg_dump pattern that matches exactly that table.
+std::string ExactPgDumpPattern(const std::string& schema, const std::string& name);
+
+}  // namespace segstream

@@ -1,0 +1,117 @@
+#include "tools/load-stream/journal.h"
+
+#include <cerrno>
+#include <cstdio>
+
+namespace segstream {
+
+const char* const kJournalInsertSql =
+    "INSERT INTO segstream.journal (resume_key, schema_name, table_name, part, parts, rows, "
+    "digest) VALUES ($1, $2, $3, $4::int, $5::int, $6::bigint, $7)";
+
+std::string DefaultResumeKey(const StreamInfo& stream) {
+  std::string source = stream.source;
+  auto it = stream.extra.find("system_identifier");
+  if (it != stream.extra.end() && it->is_string()) source = "sysid " + it->get<std::string>();
+  std::string key = source + " database " + stream.database;
+  if (stream.segment >= 0) key += " segment " + std::to_string(stream.segment);
+  return key;
+}
+
+Status Journal::Ensure() {
+  // IF NOT EXISTS is not race-free between concurrent first runs; one run per target is
+  // the documented use.
+  auto res = Exec(conn_,
+                  "CREATE SCHEMA IF NOT EXISTS segstream; "
+                  "CREATE TABLE IF NOT EXISTS segstream.journal ("
+                  " resume_key text NOT NULL, schema_name text NOT NULL, table_name text NOT NULL,"
+                  " part int NOT NULL, parts int NOT NULL, rows bigint NOT NULL,"
+                  " digest text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(),"
+                  " PRIMARY KEY (resume_key, schema_name, table_name, part))");
+  if (!res.ok()) return res.take_status().Prefix("cannot create the resume journal segstream.journal");
+  return Status::Ok();
+}
+
+Status Journal::Load(const std::string& key) {
+  if (!loaded_keys_.insert(key).second) return Status::Ok();
+  auto res = ExecParams(conn_,
+                        "SELECT schema_name, table_name, part, parts FROM segstream.journal "
+                        "WHERE resume_key = $1",
+                        {key});
+  if (!res.ok()) return res.take_status().Prefix("cannot read the resume journal");
+  for (int i = 0; i < PQntuples(res->get()); ++i) {
+    parts_[{key, Field(res->get(), i, 0), Field(res->get(), i, 1)}]
+          [std::stoi(Field(res->get(), i, 2))] = std::stoi(Field(res->get(), i, 3));
+  }
+  return Status::Ok();
+}
+
+Result<bool> Journal::PartDone(const std::string& key, const std::string& schema,
+                               const std::string& name, int part, int parts) const {
+  auto it = parts_.find({key, schema, name});
+  if (it == parts_.end()) return false;
+  for (const auto& [p, n] : it->second) {
+    if (n != parts)
+      return Status::Usage("the journal has this table in " + std::to_string(n) +
+                           " parts, the stream in " + std::to_string(parts) +
+                           "; resuming would duplicate or lose rows")
+          .WithHint("re-run dump-stream with the same --split-larger-than, or truncate the "
+                    "table and delete its journal rows");
+  }
+  return it->second.count(part) > 0;
+}
+
+bool Journal::AnyPartDone(const std::string& key, const std::string& schema,
+                          const std::string& name) const {
+  return parts_.count({key, schema, name}) > 0;
+}
+
+bool Journal::SectionDone(const std::string& key, const std::string& section) const {
+  return parts_.count({key, "", section}) > 0;
+}
+
+Status Journal::MarkSection(const std::string& key, const std::string& section) {
+  auto res = ExecParams(conn_, kJournalInsertSql, {key, "", section, "0", "1", "0", ""});
+  if (!res.ok()) return res.take_status().Prefix("cannot record " + section + " in the journal");
+  parts_[{key, "", section}][0] = 1;
+  return Status::Ok();
+}
+
+std::string TableFileLine(const std::string& schema, const std::string& name) {
+  std::string s = QuoteIdent(schema), n = QuoteIdent(name);
+  // A plain line is split at its first dot and taken literally; quoting both sides is only
+  // needed when either name would not survive that.
+  if (s == schema && n == name) return schema + "." + name;
+  auto quoted = [](const std::string& ident) {
+    std::string out = "\"";
+    for (char c : ident) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  };
+  return quoted(schema) + "." + quoted(name);
+}
+
+Status PrintDoneTables(PGconn* conn, const std::string& key) {
+  auto exists = Exec(conn, "SELECT pg_catalog.to_regclass('segstream.journal') IS NOT NULL");
+  if (!exists.ok()) return exists.take_status();
+  if (Field(exists->get(), 0, 0) != "t") return Status::Ok();
+  auto res = ExecParams(conn,
+                        "SELECT DISTINCT schema_name, table_name FROM ("
+                        " SELECT schema_name, table_name FROM segstream.journal"
+                        " WHERE schema_name <> '' AND ($1::text IS NULL OR resume_key = $1)"
+                        " GROUP BY resume_key, schema_name, table_name, parts"
+                        " HAVING count(*) = parts) d ORDER BY 1, 2",
+                        {key.empty() ? std::nullopt : std::optional<std::string>(key)});
+  if (!res.ok()) return res.take_status().Prefix("cannot read the resume journal");
+  for (int i = 0; i < PQntuples(res->get()); ++i) {
+    std::string line = TableFileLine(Field(res->get(), i, 0), Field(res->get(), i, 1)) + "\n";
+    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size())
+      return Status::FromErrno(errno, "cannot write to stdout");
+  }
+  if (std::fflush(stdout) != 0) return Status::FromErrno(errno, "cannot write to stdout");
+  return Status::Ok();
+}
+
+}  // namespace segstream

@@ -1,0 +1,61 @@
+// The resume journal: one row per committed table part in segstream.journal on the target,
+// inserted in the very transaction that commits the part (so a part is in the journal if
+// and only if its rows are), keyed by a resume key that stays the same when an interrupted
+// dump is run again (a new snapshot, a new stream id, the same source). Schema sections
+// that ran (pre-data, post-data) are recorded too, with an empty schema name.
+// Not thread-safe: the reader thread owns it; loaders only use InsertSql() and the key.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "lib/common/pg_conn.h"
+#include "lib/common/stream_meta.h"
+
+namespace segstream {
+
+// The default resume key of a stream: its source server (system identifier when the
+// header has one, else host and port), database and segment. Never the snapshot or the
+// stream id, which change on every run.
+std::string DefaultResumeKey(const StreamInfo& stream);
+
+// Parameterised INSERT of one journal row: $1 key, $2 schema, $3 name, $4 part, $5 parts,
+// $6 rows, $7 digest.
+extern const char* const kJournalInsertSql;
+
+class Journal {
+ public:
+  explicit Journal(PGconn* conn) : conn_(conn) {}
+  // Creates schema segstream and its journal table unless they exist.
+  Status Ensure();
+  // Reads the entries of `key` (once per key).
+  Status Load(const std::string& key);
+  // Whether this part of the table was committed under `key`. A table journaled with a
+  // different part count (the dump split it differently) cannot be resumed safely.
+  Result<bool> PartDone(const std::string& key, const std::string& schema,
+                        const std::string& name, int part, int parts) const;
+  // Whether any part of the table was committed under `key`.
+  bool AnyPartDone(const std::string& key, const std::string& schema,
+                   const std::string& name) const;
+  bool SectionDone(const std::string& key, const std::string& section) const;
+  Status MarkSection(const std::string& key, const std::string& section);
+
+ private:
+  using TableKey = std::tuple<std::string, std::string, std::string>;  // key, schema, name
+  PGconn* conn_;
+  std::set<std::string> loaded_keys_;
+  std::map<TableKey, std::map<int, int>> parts_;  // part -> parts
+};
+
+// Prints the finished tables of the journal (all parts committed), one per line in the
+// form --exclude-table-file reads; only those of `key` unless it is empty. A target without
+// a journal has none.
+Status PrintDoneTables(PGconn* conn, const std::string& key);
+
+// A schema.table line as the table files read it: quoted where needed.
+std::string TableFileLine(const std::string& schema, const std::string& name);
+
+}  // namespace segstream

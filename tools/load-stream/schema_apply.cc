@@ -1,0 +1,172 @@
+#include "tools/load-stream/schema_apply.h"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "lib/common/child_process.h"
+#include "tools/load-stream/sql_split.h"
+
+namespace segstream {
+namespace {
+
+constexpr const char* kTool = "load-stream";
+
+bool StartsWithWords(const std::string& stmt, const char* words) {
+  std::string upper;
+  for (char c : stmt.substr(0, 32)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper.rfind(words, 0) == 0;
+}
+
+bool IsInteger(const std::string& s) {
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (s.size() <= i || s.size() > 20) return false;
+  for (; i < s.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+struct ConninfoFree {
+  void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+};
+
+}  // namespace
+
+Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
+  ConnOptions c = options;
+  c.application_name = kTool;
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(c));
+  std::vector<std::string> statements = SplitSqlStatements(sql);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const std::string& stmt = statements[i];
+    PgResultPtr res(PQexec(conn.get(), stmt.c_str()));
+    auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) continue;
+    const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
+    // 42710 duplicate_object: the role is there already; the ALTER ROLE after it still
+    // gives it the source's attributes.
+    if (state && std::string(state) == "42710" && StartsWithWords(stmt, "CREATE ROLE")) {
+      if (!quiet) {
+        std::string what = stmt.substr(0, stmt.find_first_of(";\n"));
+        std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool,
+                     what.c_str());
+      }
+      continue;
+    }
+    std::string shown = stmt.size() > 80 ? stmt.substr(0, 77) + "..." : stmt;
+    return ServerError(conn.get(), "globals statement " + std::to_string(i + 1) + " failed (" +
+                                       shown + ")",
+                       res.get());
+  }
+  return Status::Ok();
+}
+
+Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
+                      const std::string& section, int jobs) {
+  ChildConnection cc = ChildConnectionFor(conn);
+  ChildSpec spec;
+  spec.argv = {o.Program("pg_restore"), "--section=" + section, "--dbname=" + cc.conninfo};
+  if (jobs > 1) {
+    spec.argv.push_back("--jobs=" + std::to_string(jobs));
+  } else {
+    // All or nothing, so a failed pre-data can simply be run again.
+    spec.argv.push_back("--single-transaction");
+  }
+  spec.argv.push_back("--exit-on-error");
+  if (o.no_owner) spec.argv.push_back("--no-owner");
+  if (o.no_privileges) spec.argv.push_back("--no-privileges");
+  spec.argv.push_back(path);
+  spec.env = cc.env;
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  Status st = ChildStatus("pg_restore --section=" + section, r);
+  if (!st.ok() && section == "pre-data")
+    return std::move(st).WithHint(
+        "the target must not have these objects yet (an empty database, or --create-db); "
+        "roles the schema names come with --globals, or leave them out with --no-owner "
+        "--no-privileges");
+  return st;
+}
+
+Status ApplySequences(PGconn* conn, const SqlSection& section) {
+  auto it = section.extra.find("sequences");
+  if (it == section.extra.end()) return Status::Ok();
+  if (!it->is_array()) return Status::Corrupt("the sequences section has no sequence list");
+  std::string sql;
+  for (const Json& s : *it) {
+    if (!s.is_object() || !s.contains("schema") || !s.contains("name") ||
+        !s.contains("last_value") || !s.contains("is_called") || !s["schema"].is_string() ||
+        !s["name"].is_string() || !s["last_value"].is_string() || !s["is_called"].is_boolean())
+      return Status::Corrupt("a malformed entry in the sequences section");
+    std::string value = s["last_value"].get<std::string>();
+    if (!IsInteger(value))
+      return Status::Corrupt("sequence value '" + value + "' is not an integer");
+    std::string qualified =
+        QuoteIdent(s["schema"].get<std::string>()) + "." + QuoteIdent(s["name"].get<std::string>());
+    sql += "SELECT pg_catalog.setval(" + QuoteLiteral(qualified) + ", " + value + ", " +
+           (s["is_called"].get<bool>() ? "true" : "false") + ");\n";
+  }
+  if (sql.empty()) return Status::Ok();
+  auto res = Exec(conn, sql);
+  if (!res.ok()) return res.take_status().Prefix("cannot set the sequences");
+  return Status::Ok();
+}
+
+Status CreateTargetDatabase(const LoadOptions& o, const std::string& encoding, bool exists_ok,
+                            bool quiet) {
+  // The target's name, as libpq would resolve it: -d (a name, conninfo or URI), PGDATABASE,
+  // then the user name.
+  std::string target;
+  std::string rest;  // the conninfo of -d without its dbname
+  const std::string& d = o.conn.dbname;
+  bool conninfo = d.find('=') != std::string::npos || d.rfind("postgresql://", 0) == 0 ||
+                  d.rfind("postgres://", 0) == 0;
+  if (conninfo) {
+    char* err = nullptr;
+    std::unique_ptr<PQconninfoOption, ConninfoFree> opts(PQconninfoParse(d.c_str(), &err));
+    if (!opts) {
+      std::string msg = err ? err : "out of memory";
+      PQfreemem(err);
+      return Status::Usage("cannot parse -d: " + msg);
+    }
+    for (PQconninfoOption* p = opts.get(); p->keyword; ++p) {
+      if (!p->val || !*p->val) continue;
+      std::string key = p->keyword;
+      if (key == "dbname") {
+        target = p->val;
+        continue;
+      }
+      std::string v = p->val, quoted = "'";
+      for (char c : v) {
+        if (c == '\'' || c == '\\') quoted += '\\';
+        quoted += c;
+      }
+      rest += key + "=" + quoted + "' ";
+    }
+  } else {
+    target = d;
+  }
+  if (target.empty() && std::getenv("PGDATABASE")) target = std::getenv("PGDATABASE");
+  ConnOptions maint = o.conn;
+  maint.application_name = kTool;
+  maint.dbname = rest + "dbname=postgres";
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(maint));
+  if (target.empty()) target = PQuser(conn.get());
+  auto exists = ExecParams(conn.get(), "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
+                           {target});
+  if (!exists.ok()) return exists.take_status();
+  if (PQntuples(exists->get()) > 0) {
+    if (exists_ok) return Status::Ok();
+    return Status::Server("--create-db: database " + QuoteIdent(target) + " already exists")
+        .WithHint("drop it first, load without --create-db, or add --resume to continue a load");
+  }
+  std::string sql = "CREATE DATABASE " + QuoteIdent(target) + " TEMPLATE template0";
+  if (!encoding.empty()) sql += " ENCODING " + QuoteLiteral(encoding);
+  auto created = Exec(conn.get(), sql);
+  if (!created.ok())
+    return created.take_status().Prefix("cannot create database " + QuoteIdent(target));
+  if (!quiet) std::fprintf(stderr, "%s: created database %s\n", kTool, QuoteIdent(target).c_str());
+  return Status::Ok();
+}
+
+}  // namespace segstream

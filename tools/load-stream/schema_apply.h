@@ -1,0 +1,35 @@
+// Applying a stream's schema sections to the target, only ever when the user asked for them
+// (--schema, --globals): roles and tablespaces statement by statement, pg_dump archives
+// through pg_restore (pre-data in one transaction, post-data with --jobs connections so
+// index and constraint builds run in parallel in dependency order), sequence values from the
+// stream's structured list (never from its SQL text). And --create-db.
+#pragma once
+
+#include <string>
+
+#include "lib/common/pg_conn.h"
+#include "lib/common/stream_meta.h"
+#include "tools/load-stream/load_options.h"
+
+namespace segstream {
+
+// Runs pg_dumpall's globals on a connection of their own (they SET client_encoding and
+// more). CREATE ROLE of a role that exists is a warning; any other failure is an error.
+Status ApplyGlobals(const ConnOptions& conn, const std::string& sql, bool quiet);
+
+// pg_restore --section=SECTION of the archive at `path` into the database `conn` is
+// connected to. `jobs` > 1 runs it in parallel; pre-data runs as one transaction.
+Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
+                      const std::string& section, int jobs);
+
+// setval for every sequence of a "sequences" section (its "sequences" list: schema, name,
+// last_value, is_called; every value checked before it goes into SQL).
+Status ApplySequences(PGconn* conn, const SqlSection& section);
+
+// CREATE DATABASE for the target named by o.conn, with `encoding`, on the maintenance
+// database "postgres" of the same server. An existing database is an error unless
+// `exists_ok` (a resumed load).
+Status CreateTargetDatabase(const LoadOptions& o, const std::string& encoding, bool exists_ok,
+                            bool quiet);
+
+}  // namespace segstream
