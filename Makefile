@@ -105,7 +105,7 @@ fuzz: deps $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	  -max_len=65536 $(BUILD)/fuzz/corpus tests/fuzz
 
-bench: all
+bench: all $(TEST_BINS)
 	bench/run.sh
 
 clean:

@@ -111,7 +111,11 @@ void SummaryBuilder::OnTableEnd(uint32_t id, const TableTrailer& trailer) {
   open_.erase(it);
 }
 
-void SummaryBuilder::OnSql(const SqlSection& sql) { summary_.sql_sections.push_back(sql.section); }
+void SummaryBuilder::OnSql(const SqlSection& sql) {
+  // A large section arrives as consecutive chunks of one name: list it once.
+  if (summary_.sql_sections.empty() || summary_.sql_sections.back() != sql.section)
+    summary_.sql_sections.push_back(sql.section);
+}
 
 void SummaryBuilder::OnStreamEnd(const StreamTotals& totals, uint64_t stream_bytes) {
   summary_.totals = totals;
