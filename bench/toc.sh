@@ -11,7 +11,7 @@ DIR=$(mktemp -d /tmp/toc-bench.XXXXXX)
 trap 'rm -rf "$DIR"' EXIT
 F=$DIR/bench.sgs
 
-# Rows of ~150 bytes, 4 tables, default 256 KiB frames, an index at the end.
+# Rows of ~150 bytes, 4 tables, default 1 MiB frames, an index at the end.
 ROW_BYTES=120
 ROWS=$(( SIZE_MIB * 1024 * 1024 / 132 / 4 ))
 "$BIN/gen-stream" --tables 4 --rows "$ROWS" --row-bytes "$ROW_BYTES" --index >"$F"
@@ -46,7 +46,7 @@ cat <<REPORT
 # toc benchmarks
 
 Command: \`bench/toc.sh $BIN $SIZE_MIB\` on $(nproc) CPUs, $(uname -r), file in page cache.
-Input: gen-stream, 4 tables, ~130-byte COPY text rows, uncompressed, 256 KiB frames,
+Input: gen-stream, 4 tables, ~130-byte COPY text rows, uncompressed, 1 MiB frames,
 indexed: $BYTES bytes. Best of 5 runs (20 for listing, 3 for the scan).
 
 | what | time | throughput | vs cat | peak RSS |
