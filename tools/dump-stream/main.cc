@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/size_suffix.h"
 #include "tools/dump-stream/dump.h"
@@ -76,13 +77,7 @@ int main(int argc, char** argv) {
              "Unlike pg_dump, --schema embeds the schema; a schema PATTERN is -n/--include-schema.\n"
              "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return UsageError(e.what());
-  }
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (version) {
     std::printf("%s\n", kVersion);
     return 0;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/load-stream/load_options.h"
 
@@ -81,15 +82,7 @@ int main(int argc, char** argv) {
              "or failing verification, 4 some tables failed under --on-error-continue.\n"
              "SQL sections of the stream run only with --schema or --globals.");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\n%s: hint: see %s --help\n", kTool, e.what(), kTool,
-                 kTool);
-    return segstream::kExitUsage;
-  }
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (version) {
     std::printf("%s\n", kVersion);
     return 0;

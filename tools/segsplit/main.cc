@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/segsplit/segsplit.h"
 
@@ -44,21 +45,11 @@ int main(int argc, char** argv) {
       ->expected(0, 1);
   app.footer("Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "
              "error, 3 input corrupt or truncated, a key value unparsable, or verification failed.");
-  try {
-    app.parse(argc, argv);
+  auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool, [&] {
     if (app.count("--progress") && !segstream::ParseProgressMode(progress, &o.progress))
       throw CLI::ValidationError("--progress", "wants tty or json, got '" + progress + "'");
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", kTool, e.what());
-    std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", kTool, kTool);
-    return segstream::kExitUsage;
-  }
+  });
+  if (exit_code) return *exit_code;
   segstream::Status st = segstream::segsplit::RunSplit(o);
   return st.ok() ? segstream::kExitOk : segstream::ReportError(kTool, st);
 }

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/toc/toc.h"
 
@@ -31,19 +32,7 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
   app.add_flag("-q,--quiet", o.quiet, "with --verify, print nothing when the stream is intact");
   app.add_flag("-f,--force", o.force, "write binary COPY data (--extract) even to a terminal");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", kToolName, e.what());
-    std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", kToolName, kToolName);
-    return segstream::kExitUsage;
-  }
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kToolName)) return *exit_code;
   segstream::Status st = segstream::toc::Run(o);
   return st.ok() ? segstream::kExitOk : segstream::ReportError(kToolName, st);
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/status.h"
 #include "tools/zpipe/zpipe.h"
@@ -46,19 +47,7 @@ int main(int argc, char** argv) {
       ->expected(0, 1);
   app.add_option("FILE", o.input, "input file (default stdin; - is stdin)");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
-    std::fprintf(stderr, "%s: error: %s\n%s: hint: see zpipe --help\n", zp::kToolName, what.c_str(),
-                 zp::kToolName);
-    return segstream::kExitUsage;
-  }
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, zp::kToolName)) return *exit_code;
 
   if (decompress && test)
     return segstream::ReportError(zp::kToolName, Status::Usage("-d and -t exclude each other"));
