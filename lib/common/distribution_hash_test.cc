@@ -3,6 +3,7 @@
 // below were produced by a PostgreSQL 15.20 server: per-type hash values of COPY output, and
 // the partitions real hash-partitioned tables put rows in.
 #include "lib/common/distribution_hash.h"
+#include "lib/common/test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -24,51 +25,8 @@ using namespace std::string_literals;
 
 // ---- reading the vectors file --------------------------------------------------------------
 
-std::string TestDataPath(const std::string& file) {
-  const char* dir = std::getenv("SEGSTREAM_TESTDATA");
-  return std::string(dir != nullptr ? dir : "../shared/testdata") + "/" + file;
-}
-
-// RFC 4180 records: comma-separated, "" quoting, quoted fields may hold commas.
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::string> record;
-  std::string field;
-  bool in_quotes = false, any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      in_quotes = any = true;
-    } else if (c == ',') {
-      record.push_back(field);
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      record.push_back(field);
-      records.push_back(record);
-      record.clear();
-      field.clear();
-      any = false;
-    } else {
-      field += c;
-      any = true;
-    }
-  }
-  if (any || !field.empty() || !record.empty()) {
-    record.push_back(field);
-    records.push_back(record);
-  }
-  return records;
-}
+using segstream::testing::ParseCsv;
+using segstream::testing::TestDataPath;
 
 struct PlacementRow {
   int line = 0;  // 1-based line in the file; 0 when the file could not be read

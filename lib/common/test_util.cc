@@ -71,4 +71,49 @@ std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOpt
   return file.Read();
 }
 
+std::string TestDataPath(const std::string& file) {
+  const char* dir = std::getenv("SEGSTREAM_TESTDATA");
+  return std::string(dir != nullptr ? dir : "../shared/testdata") + "/" + file;
+}
+
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool in_quotes = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      in_quotes = any = true;
+    } else if (c == ',') {
+      record.push_back(field);
+      field.clear();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      record.push_back(field);
+      records.push_back(record);
+      record.clear();
+      field.clear();
+      any = false;
+    } else {
+      field += c;
+      any = true;
+    }
+  }
+  if (any || !field.empty() || !record.empty()) {
+    record.push_back(field);
+    records.push_back(record);
+  }
+  return records;
+}
+
 }  // namespace segstream::testing

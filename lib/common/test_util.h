@@ -34,4 +34,9 @@ struct TestTable {
 std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOptions options = {},
                                  bool interleave = false);
 
+// The shared test vectors' directory: $SEGSTREAM_TESTDATA, else ../shared/testdata.
+std::string TestDataPath(const std::string& file);
+// RFC 4180 records: comma-separated, "" quoting, quoted fields may hold commas and newlines.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text);
+
 }  // namespace segstream::testing
