@@ -10,4 +10,5 @@ bench/dump-stream.sh
 bench/load-stream.sh
 REPEAT=3 bench/zpipe.sh
 bench/segsplit.sh "$SEGSTREAM_BIN" 600 | tee docs/benchmarks-segsplit.md
+bench/transfer.sh
 bench/migrate.sh
