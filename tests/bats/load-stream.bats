@@ -341,8 +341,10 @@ PY
   pg_stop victim immediate
   tail -c +$(( $(stat -c %s "$W/o.sgs") / 2 + 1 )) "$W/o.sgs" >&5 2>/dev/null || true
   exec 5>&-
-  run wait "$pid"
-  assert_equal "$status" 1
+  # wait in this shell: `run` would wait from a subshell, which is not the loader's parent
+  local rc=0
+  wait "$pid" || rc=$?
+  assert_equal "$rc" 1
   grep -q "^load-stream: error: " "$W/err"
   ! grep -q "password" "$W/err"
 }
