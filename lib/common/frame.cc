@@ -30,10 +30,10 @@ uint32_t PreambleCheck(const uint8_t* first12) {
 
 }  // namespace
 
-void EncodePreamble(uint8_t out[format::kPreambleSize]) {
+void EncodePreamble(uint8_t out[format::kPreambleSize], uint16_t major, uint16_t minor) {
   std::memcpy(out, format::kMagic, 8);
-  Put16(out + 8, format::kVersionMajor);
-  Put16(out + 10, format::kVersionMinor);
+  Put16(out + 8, major);
+  Put16(out + 10, minor);
   Put32(out + 12, PreambleCheck(out));
 }
 

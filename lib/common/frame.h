@@ -26,7 +26,11 @@ struct FrameHeader {
   format::FrameType frame_type() const { return static_cast<format::FrameType>(type); }
 };
 
-void EncodePreamble(uint8_t out[format::kPreambleSize]);
+// Writes a preamble with a valid check value; tests pass other versions to build streams
+// that only the version check rejects.
+void EncodePreamble(uint8_t out[format::kPreambleSize],
+                    uint16_t major = format::kVersionMajor,
+                    uint16_t minor = format::kVersionMinor);
 // Checks magic, version and the preamble's own check value.
 Status CheckPreamble(std::span<const uint8_t> preamble);
 bool StartsWithMagic(std::span<const uint8_t> bytes);

@@ -60,13 +60,7 @@ class RawStream {
   RawStream& Preamble(uint16_t major = format::kVersionMajor,
                       uint16_t minor = format::kVersionMinor) {
     uint8_t p[format::kPreambleSize];
-    EncodePreamble(p);
-    p[8] = uint8_t(major);
-    p[9] = uint8_t(major >> 8);
-    p[10] = uint8_t(minor);
-    p[11] = uint8_t(minor >> 8);
-    auto check = static_cast<uint32_t>(XXH3_64bits(p, 12));
-    for (int i = 0; i < 4; ++i) p[12 + i] = uint8_t(check >> (8 * i));
+    EncodePreamble(p, major, minor);
     bytes_.insert(bytes_.end(), p, p + sizeof p);
     return *this;
   }

@@ -20,6 +20,13 @@ std::string OidArray(const std::vector<DumpTable>& tables) {
   return out + "}";
 }
 
+// Catalog queries return rows keyed by oid; this finds each row's table.
+std::unordered_map<std::string, DumpTable*> IndexByOid(std::vector<DumpTable>* tables) {
+  std::unordered_map<std::string, DumpTable*> by_oid;
+  for (DumpTable& t : *tables) by_oid[t.oid] = &t;
+  return by_oid;
+}
+
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> out;
   if (text.empty()) return out;
@@ -95,8 +102,7 @@ Status AddColumns(PGconn* conn, const ServerFacts& facts, std::vector<DumpTable>
       "WHERE a.attrelid = ANY($1::pg_catalog.oid[]) AND a.attnum > 0 AND NOT a.attisdropped "
       "ORDER BY a.attrelid, a.attnum";
   ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, sql, {OidArray(*tables)}));
-  std::unordered_map<std::string, DumpTable*> by_oid;
-  for (DumpTable& t : *tables) by_oid[t.oid] = &t;
+  auto by_oid = IndexByOid(tables);
   for (int i = 0; i < PQntuples(res.get()); ++i) {
     auto it = by_oid.find(Field(res.get(), i, 0));
     if (it == by_oid.end()) continue;
@@ -131,8 +137,7 @@ Status AddSizesAndBounds(PGconn* conn, const ServerFacts& facts, std::vector<Dum
              : "NULL ";
   sql += "FROM pg_catalog.pg_class c WHERE c.oid = ANY($1::pg_catalog.oid[])";
   ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, sql, {OidArray(*tables)}));
-  std::unordered_map<std::string, DumpTable*> by_oid;
-  for (DumpTable& t : *tables) by_oid[t.oid] = &t;
+  auto by_oid = IndexByOid(tables);
   for (int i = 0; i < PQntuples(res.get()); ++i) {
     auto it = by_oid.find(Field(res.get(), i, 0));
     if (it == by_oid.end()) continue;
@@ -152,8 +157,7 @@ Status AddPrimaryKeys(PGconn* conn, std::vector<DumpTable>* tables) {
       "WHERE i.indisprimary AND i.indrelid = ANY($1::pg_catalog.oid[]) "
       "ORDER BY i.indrelid, k.ord";
   ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, sql, {OidArray(*tables)}));
-  std::unordered_map<std::string, DumpTable*> by_oid;
-  for (DumpTable& t : *tables) by_oid[t.oid] = &t;
+  auto by_oid = IndexByOid(tables);
   for (int i = 0; i < PQntuples(res.get()); ++i) {
     auto it = by_oid.find(Field(res.get(), i, 0));
     if (it != by_oid.end()) it->second->info.primary_key.push_back(Field(res.get(), i, 1));
@@ -196,8 +200,7 @@ Status AddDistribution(PGconn* conn, std::vector<DumpTable>* tables,
   for (int i = 0; i < PQntuples(opc.get()); ++i) {
     opcnames[Field(opc.get(), i, 0)] = Field(opc.get(), i, 1);
   }
-  std::unordered_map<std::string, DumpTable*> by_oid;
-  for (DumpTable& t : *tables) by_oid[t.oid] = &t;
+  auto by_oid = IndexByOid(tables);
   for (int i = 0; i < PQntuples(res.get()); ++i) {
     auto it = by_oid.find(Field(res.get(), i, 0));
     if (it == by_oid.end()) continue;

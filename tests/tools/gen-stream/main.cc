@@ -103,13 +103,7 @@ Status EmitPreamble(const std::string& version) {
   if (std::sscanf(version.c_str(), "%u.%u", &major, &minor) != 2)
     return Status::Usage("--preamble wants MAJOR.MINOR");
   uint8_t p[format::kPreambleSize];
-  EncodePreamble(p);
-  p[8] = uint8_t(major);
-  p[9] = uint8_t(major >> 8);
-  p[10] = uint8_t(minor);
-  p[11] = uint8_t(minor >> 8);
-  auto check = static_cast<uint32_t>(XXH3_64bits(p, 12));
-  for (int i = 0; i < 4; ++i) p[12 + i] = uint8_t(check >> (8 * i));
+  EncodePreamble(p, static_cast<uint16_t>(major), static_cast<uint16_t>(minor));
   return WriteAll(1, p, sizeof p, "stdout");
 }
 
