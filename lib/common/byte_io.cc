@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,63 @@ Status WriteAll(int fd, const void* buf, size_t len, const std::string& name) {
 BufferedSource::BufferedSource(int fd, std::string name, size_t buffer_size)
     : fd_(fd), name_(std::move(name)), buf_(buffer_size) {}
 
+BufferedSource::~BufferedSource() {
+  if (map_) ::munmap(const_cast<uint8_t*>(map_) - map_head_, map_head_ + map_len_);
+}
+
+namespace {
+
+// A mapped file that shrinks under us faults on the missing pages. That is a truncated
+// input, so it gets the truncated input's exit status and a message, not a core dump.
+void OnSigbus(int) {
+  // Only async-signal-safe calls: write(2) of fixed pieces, then _exit.
+  static const char kMessage[] =
+      ": error: the input file shrank while it was being read (SIGBUS on its mapping)\n";
+  const char* tool = program_invocation_short_name;
+  ssize_t ignored = ::write(2, tool, std::strlen(tool));
+  ignored = ::write(2, kMessage, sizeof(kMessage) - 1);
+  (void)ignored;
+  ::_exit(kExitCorrupt);
+}
+
+}  // namespace
+
+bool BufferedSource::MapFile() {
+  if (map_ || offset_ != 0 || end_ != begin_ || eof_) return false;
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  off_t start = ::lseek(fd_, 0, SEEK_CUR);
+  if (start < 0 || start >= st.st_size) return false;
+  // mmap offsets must be page-aligned: map from the page holding `start`.
+  const off_t page = ::sysconf(_SC_PAGESIZE);
+  const off_t aligned = start - start % page;
+  const size_t len = static_cast<size_t>(st.st_size - aligned);
+  void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd_, aligned);
+  if (p == MAP_FAILED) return false;
+  ::madvise(p, len, MADV_SEQUENTIAL);
+  struct sigaction sa = {};
+  sa.sa_handler = OnSigbus;
+  ::sigaction(SIGBUS, &sa, nullptr);
+  // Keep the mapping's page-aligned head: the views start `start - aligned` bytes in.
+  map_ = static_cast<const uint8_t*>(p) + (start - aligned);
+  map_len_ = static_cast<size_t>(st.st_size - start);
+  map_released_ = 0;
+  map_head_ = static_cast<size_t>(start - aligned);
+  return true;
+}
+
+void BufferedSource::ReleaseBefore(uint64_t offset) {
+  if (!map_) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  // In mapping coordinates (which start page-aligned), rounded down to whole pages.
+  size_t end = std::min<size_t>(offset, map_len_) + map_head_;
+  end -= end % page;
+  if (end <= map_released_) return;
+  ::madvise(const_cast<uint8_t*>(map_) - map_head_ + map_released_, end - map_released_,
+            MADV_DONTNEED);
+  map_released_ = end;
+}
+
 Status BufferedSource::Fill(size_t want) {
   if (end_ - begin_ >= want || eof_) return Status::Ok();
   if (buf_.size() - begin_ < want) {
@@ -81,6 +139,11 @@ Status BufferedSource::Fill(size_t want) {
 }
 
 Result<std::span<const uint8_t>> BufferedSource::ReadUpTo(size_t len) {
+  if (map_) {
+    std::span<const uint8_t> view(map_ + offset_, std::min(len, MappedLeft()));
+    offset_ += view.size();
+    return view;
+  }
   RETURN_IF_ERROR(Fill(len));
   size_t got = std::min(len, end_ - begin_);
   std::span<const uint8_t> view(buf_.data() + begin_, got);
@@ -90,11 +153,13 @@ Result<std::span<const uint8_t>> BufferedSource::ReadUpTo(size_t len) {
 }
 
 Result<std::span<const uint8_t>> BufferedSource::Peek(size_t len) {
+  if (map_) return std::span<const uint8_t>(map_ + offset_, std::min(len, MappedLeft()));
   RETURN_IF_ERROR(Fill(len));
   return std::span<const uint8_t>(buf_.data() + begin_, std::min(len, end_ - begin_));
 }
 
 Result<bool> BufferedSource::AtEnd() {
+  if (map_) return MappedLeft() == 0;
   RETURN_IF_ERROR(Fill(1));
   return end_ == begin_;
 }

@@ -45,6 +45,19 @@ class BufferedSource {
  public:
   // Does not take ownership of fd.
   BufferedSource(int fd, std::string name, size_t buffer_size = 4 << 20);
+  ~BufferedSource();
+  BufferedSource(const BufferedSource&) = delete;
+  BufferedSource& operator=(const BufferedSource&) = delete;
+  // Maps the rest of a regular file instead of reading it, before the first read. Views
+  // then stay valid until ReleaseBefore() passes them or the source is destroyed, so other
+  // threads can check frames without a copy. False, changing nothing, for pipes, empty
+  // files and after a read. A file that shrinks while mapped ends the process with exit
+  // status 3 and a message (SIGBUS), never a crash.
+  bool MapFile();
+  bool views_stable() const { return map_ != nullptr; }
+  // Gives back the mapped pages wholly before input offset `offset` (they stay in the page
+  // cache), so resident memory stays bounded however large the file. No-op unless mapped.
+  void ReleaseBefore(uint64_t offset);
   // `len` bytes, or fewer only at end of input (a short read is the caller's truncation
   // error: it knows what it was reading).
   Result<std::span<const uint8_t>> ReadUpTo(size_t len);
@@ -59,6 +72,7 @@ class BufferedSource {
 
  private:
   Status Fill(size_t want);
+  size_t MappedLeft() const { return map_len_ - static_cast<size_t>(offset_); }
   int fd_;
   std::string name_;
   std::vector<uint8_t> buf_;
@@ -66,6 +80,12 @@ class BufferedSource {
   size_t end_ = 0;
   bool eof_ = false;
   uint64_t offset_ = 0;
+  // Mapped mode: map_ is the file's bytes from where it was when mapped (offset_ indexes
+  // them), map_head_ bytes into a page-aligned mapping.
+  const uint8_t* map_ = nullptr;
+  size_t map_len_ = 0;
+  size_t map_head_ = 0;
+  size_t map_released_ = 0;  // mapping bytes given back, from its aligned start
 };
 
 // A buffered writer. Small writes are coalesced; large ones go straight to the fd.

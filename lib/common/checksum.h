@@ -9,6 +9,8 @@
 #define XXH_INLINE_ALL  // rows are short; inlining XXH3 keeps per-row hashing free
 #include <xxhash.h>
 
+#include "lib/common/bulk_hash.h"
+
 namespace segstream {
 
 inline uint64_t RowHash(std::span<const uint8_t> row) {
@@ -18,7 +20,10 @@ inline uint64_t RowHash(std::span<const uint8_t> row) {
 // XXH3-64 of the payload, seeded with the XXH3-64 of the 16 checked header bytes, so one
 // value covers both.
 inline uint64_t FrameChecksum(const uint8_t* header16, std::span<const uint8_t> payload) {
-  return XXH3_64bits_withSeed(payload.data(), payload.size(), XXH3_64bits(header16, 16));
+  const uint64_t seed = XXH3_64bits(header16, 16);
+  // Past a few KiB the vector unit wins over the call; short payloads stay inline.
+  if (payload.size() >= 4096) return BulkHash64(payload.data(), payload.size(), seed);
+  return XXH3_64bits_withSeed(payload.data(), payload.size(), seed);
 }
 
 // Rows, bytes and digest of a set of rows; sums of these are the same sums in any order.

@@ -118,20 +118,6 @@ size_t PutVarint32(uint32_t v, uint8_t* out) {
   return n;
 }
 
-size_t GetVarint32(const uint8_t* p, const uint8_t* end, uint32_t* value) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < format::kMaxVarintBytes && p + i < end; ++i) {
-    uint8_t b = p[i];
-    if (i == 4 && b > 0x0f) return 0;  // would overflow 32 bits
-    v |= uint32_t(b & 0x7f) << (7 * i);
-    if (!(b & 0x80)) {
-      *value = v;
-      return i + 1;
-    }
-  }
-  return 0;
-}
-
 void DataPayloadBuilder::AddRow(std::span<const uint8_t> row) {
   uint8_t tmp[format::kMaxVarintBytes];
   size_t n = PutVarint32(static_cast<uint32_t>(row.size()), tmp);
@@ -156,7 +142,8 @@ void DataPayloadBuilder::Clear() {
   rows_.clear();
 }
 
-Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw, TableTotals* totals) {
+Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw, TableTotals* totals,
+                                               bool digest) {
   if (raw.size() < 4) return Status::Corrupt("data frame too short for its row count");
   DataPayloadView view;
   view.row_count_ = Get32(raw.data());
@@ -176,13 +163,20 @@ Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw, Tab
   const uint8_t* p = lengths;
   const uint8_t* row = rows;
   while (p < rows) {
-    uint32_t len;
+    uint32_t len = 0;
     size_t n = GetVarint32(p, rows, &len);
     if (n == 0) return Status::Corrupt("data frame has a malformed row length");
     p += n;
     if (len > static_cast<size_t>(end - row))
       return Status::Corrupt("data frame row lengths do not add up to its size");
-    if (totals) totals->AddRow(std::span<const uint8_t>(row, len));
+    if (totals) {
+      if (digest) {
+        totals->AddRow(std::span<const uint8_t>(row, len));
+      } else {
+        totals->rows += 1;
+        totals->bytes += len;
+      }
+    }
     row += len;
   }
   if (row != end) return Status::Corrupt("data frame row lengths do not add up to its size");
@@ -201,7 +195,7 @@ DataPayloadView::Cursor DataPayloadView::begin() const {
 
 bool DataPayloadView::Cursor::Next(std::span<const uint8_t>* row) {
   if (len_pos_ >= len_end_) return false;
-  uint32_t len;
+  uint32_t len = 0;
   len_pos_ += GetVarint32(len_pos_, len_end_, &len);  // validated by Parse
   *row = std::span<const uint8_t>(row_pos_, len);
   row_pos_ += len;

@@ -47,8 +47,25 @@ bool FrameChecksumMatches(const uint8_t in[format::kFrameHeaderSize],
 
 // LEB128, as used for row lengths.
 size_t PutVarint32(uint32_t value, uint8_t* out);
-// Returns bytes consumed, 0 if malformed or running past `end`.
-size_t GetVarint32(const uint8_t* p, const uint8_t* end, uint32_t* value);
+// Returns bytes consumed, 0 if malformed or running past `end`. Inline: it runs once per
+// row on every read.
+inline size_t GetVarint32(const uint8_t* p, const uint8_t* end, uint32_t* value) {
+  if (p < end && !(p[0] & 0x80)) {  // rows under 128 bytes
+    *value = p[0];
+    return 1;
+  }
+  uint32_t v = 0;
+  for (size_t i = 0; i < format::kMaxVarintBytes && p + i < end; ++i) {
+    uint8_t b = p[i];
+    if (i == 4 && b > 0x0f) return 0;  // would overflow 32 bits
+    v |= uint32_t(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) {
+      *value = v;
+      return i + 1;
+    }
+  }
+  return 0;
+}
 
 // Accumulates rows for one DATA payload: u32 count | varint lengths | rows.
 class DataPayloadBuilder {
@@ -74,7 +91,9 @@ class DataPayloadView {
  public:
   // Checks that the count, lengths and row bytes agree exactly. With `totals`, also adds
   // every row to it in the same pass (verification reads each row once).
-  static Result<DataPayloadView> Parse(std::span<const uint8_t> raw, TableTotals* totals = nullptr);
+  // `totals`, when given, gets the frame's rows and bytes, and with `digest` their digest.
+  static Result<DataPayloadView> Parse(std::span<const uint8_t> raw, TableTotals* totals = nullptr,
+                                       bool digest = true);
   uint32_t row_count() const { return row_count_; }
   // All rows back to back: exactly the COPY bytes.
   std::span<const uint8_t> rows() const { return rows_; }

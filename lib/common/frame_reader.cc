@@ -4,6 +4,12 @@
 
 namespace segstream {
 
+Status CheckFrameChecksum(const uint8_t header[format::kFrameHeaderSize],
+                          std::span<const uint8_t> stored, uint64_t offset, uint64_t number) {
+  if (FrameChecksumMatches(header, stored)) return Status::Ok();
+  return Status::Corrupt("frame checksum mismatch").WithOffset(offset).WithFrame(number);
+}
+
 Result<FrameReader::Item> FrameReader::Next(RawFrame* frame) {
   uint64_t offset = source_->offset();
   ASSIGN_OR_RETURN(auto first, source_->Peek(1));
@@ -39,8 +45,9 @@ Result<FrameReader::Item> FrameReader::Next(RawFrame* frame) {
                            std::to_string(frame->header.stored_len) + " bytes")
         .WithOffset(offset)
         .WithFrame(number);
-  if (!FrameChecksumMatches(header_copy, payload))
-    return Status::Corrupt("frame checksum mismatch").WithOffset(offset).WithFrame(number);
+  frame->checksum_checked =
+      !(defer_data_checksums_ && frame->header.frame_type() == format::FrameType::kData);
+  if (frame->checksum_checked) RETURN_IF_ERROR(CheckFrameChecksum(header_copy, payload, offset, number));
   std::copy(header_copy, header_copy + format::kFrameHeaderSize, header_bytes_);
   frame->header_bytes = std::span<const uint8_t>(header_bytes_, format::kFrameHeaderSize);
   frame->stored = payload;

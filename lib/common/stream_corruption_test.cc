@@ -26,9 +26,10 @@ namespace {
 using format::Codec;
 using format::FrameType;
 
-// Reads every event of `bytes`; the status of the first failure, or Ok at the end.
-Status ReadStream(const std::vector<uint8_t>& bytes, bool decode_rows = true,
-                  int* streams = nullptr) {
+enum class ReadMode { kBuffered, kMapped, kMappedThreaded };
+
+Status ReadStreamOnce(const std::vector<uint8_t>& bytes, bool decode_rows, int* streams,
+                      ReadMode mode) {
   UniqueFd fd(::memfd_create("corruption-test", MFD_CLOEXEC));
   EXPECT_TRUE(fd.valid());
   if (!bytes.empty()) {
@@ -36,8 +37,12 @@ Status ReadStream(const std::vector<uint8_t>& bytes, bool decode_rows = true,
   }
   ::lseek(fd.get(), 0, SEEK_SET);
   BufferedSource source(fd.get(), "memfd", 512);  // small: refills happen mid-frame
+  if (mode != ReadMode::kBuffered) {
+    EXPECT_EQ(source.MapFile(), !bytes.empty());
+  }
   ReaderOptions options;
   options.decode_rows = decode_rows;
+  if (mode == ReadMode::kMappedThreaded) options.verify_threads = 2;
   StreamReader reader(&source, options);
   for (int events = 0; events < 1000000; ++events) {
     Event ev;
@@ -47,6 +52,20 @@ Status ReadStream(const std::vector<uint8_t>& bytes, bool decode_rows = true,
     if (ev.type == EventType::kStreamBegin && streams) ++*streams;
   }
   return Status::Io("reader did not finish");  // a hang would be a bug
+}
+
+// Reads every event of `bytes`; the status of the first failure, or Ok at the end. Reads
+// it three ways, buffered, mapped, and mapped with DATA frames checked on worker threads
+// (toc --verify), which must all give the same verdict and the same message.
+Status ReadStream(const std::vector<uint8_t>& bytes, bool decode_rows = true,
+                  int* streams = nullptr) {
+  Status buffered = ReadStreamOnce(bytes, decode_rows, streams, ReadMode::kBuffered);
+  for (ReadMode mode : {ReadMode::kMapped, ReadMode::kMappedThreaded}) {
+    Status other = ReadStreamOnce(bytes, decode_rows, nullptr, mode);
+    EXPECT_EQ(other.kind(), buffered.kind()) << "mode " << static_cast<int>(mode) << " decode " << decode_rows;
+    EXPECT_EQ(other.ToString(), buffered.ToString()) << "mode " << static_cast<int>(mode);
+  }
+  return buffered;
 }
 
 std::span<const uint8_t> Bytes(const std::string& s) {
@@ -293,6 +312,7 @@ TEST(StreamCorruption, EveryBitFlipIsDetected) {
     for (int bit = 0; bit < 8; ++bit) {
       auto damaged = bytes;
       damaged[byte] ^= uint8_t(1u << bit);
+      SCOPED_TRACE("bit " + std::to_string(bit) + " of byte " + std::to_string(byte));
       for (bool decode : {true, false}) {
         Status st = ReadStream(damaged, decode);
         ASSERT_FALSE(st.ok()) << "flip of bit " << bit << " at byte " << byte << " undetected";
@@ -528,6 +548,42 @@ TEST(StreamCorruption, LyingDigestPassesOnlyWithoutDecoding) {
   s.End(1, [](TableTrailer* t) { t->totals.digest += 1; }).StreamEnd();
   EXPECT_TRUE(ReadStream(s.bytes(), false).ok());
   EXPECT_FALSE(ReadStream(s.bytes(), true).ok());
+}
+
+// check_digests off hands the digest to the caller (segsplit sums its writers' hashes);
+// rows and bytes are still the reader's to check.
+TEST(StreamCorruption, WithoutDigestChecksRowsAndBytesAreStillChecked) {
+  auto read = [](const std::vector<uint8_t>& bytes) {
+    UniqueFd fd(::memfd_create("digest-test", MFD_CLOEXEC));
+    EXPECT_TRUE(WriteAll(fd.get(), bytes.data(), bytes.size(), "memfd").ok());
+    ::lseek(fd.get(), 0, SEEK_SET);
+    BufferedSource source(fd.get(), "memfd");
+    ReaderOptions options;
+    options.check_digests = false;
+    StreamReader reader(&source, options);
+    Event ev;
+    uint64_t digest = 0;
+    for (;;) {
+      Status st = reader.Next(&ev);
+      if (!st.ok()) return st;
+      if (ev.type == EventType::kTableEnd) digest = ev.table->seen.digest;
+      if (ev.type == EventType::kEnd) break;
+    }
+    EXPECT_EQ(digest, 0u);  // not computed
+    return Status::Ok();
+  };
+  RawStream lying_digest;
+  lying_digest.Preamble().Header().Begin(1).Data(1, {"1\n"});
+  lying_digest.End(1, [](TableTrailer* t) { t->totals.digest += 1; }).StreamEnd();
+  EXPECT_TRUE(read(lying_digest.bytes()).ok());
+  RawStream lying_rows;
+  lying_rows.Preamble().Header().Begin(1).Data(1, {"1\n"});
+  lying_rows.End(1, [](TableTrailer* t) { t->totals.rows += 1; }).StreamEnd();
+  ExpectCorrupt(read(lying_rows.bytes()), "rows 2 in trailer, 1 in data");
+  RawStream lying_bytes;
+  lying_bytes.Preamble().Header().Begin(1).Data(1, {"1\n"});
+  lying_bytes.End(1, [](TableTrailer* t) { t->totals.bytes += 1; }).StreamEnd();
+  ExpectCorrupt(read(lying_bytes.bytes()), "bytes 3 in trailer, 2 in data");
 }
 
 TEST(StreamCorruption, MalformedTrailerJsonIsCorrupt) {

@@ -1,11 +1,38 @@
 #include "lib/common/stream_reader.h"
 
+#include "lib/common/data_frame_verifier.h"
+
 namespace segstream {
 
 using format::FrameType;
 
+namespace {
+// Mapped input is given back in steps this large behind the checked frames: a bounded
+// resident size without a syscall per frame.
+constexpr uint64_t kReleaseStep = 8 << 20;
+}  // namespace
+
 StreamReader::StreamReader(BufferedSource* source, ReaderOptions options)
-    : frames_(source), options_(options) {}
+    : source_(source), frames_(source), options_(options) {
+  if (options_.decode_rows && options_.verify_threads > 0 && source->views_stable()) {
+    frames_.DeferDataChecksums();
+    verifier_ = std::make_unique<DataFrameVerifier>(options_.verify_threads,
+                                                    2 * size_t{options_.verify_threads} + 2);
+  }
+}
+
+StreamReader::~StreamReader() = default;
+
+Status StreamReader::Next(Event* event) {
+  Status st = NextInOrder(event);
+  // A frame still being checked comes before whatever ended the input: its failure is
+  // the one to report, as a reader checking in order would have.
+  if (verifier_ && (!st.ok() || event->type == EventType::kEnd)) {
+    Status earlier = verifier_->Drain();
+    if (!earlier.ok()) return earlier;
+  }
+  return st;
+}
 
 Status StreamReader::Fail(Status status, const RawFrame& frame, const TableState* table) {
   status = std::move(status).WithOffset(frame.offset).WithFrame(frame.number);
@@ -26,7 +53,7 @@ Result<Json> StreamReader::DecodeJson(const RawFrame& frame, const char* what) {
   return ParseJsonPayload(raw, what);
 }
 
-Status StreamReader::Next(Event* event) {
+Status StreamReader::NextInOrder(Event* event) {
   closing_table_.reset();
   for (;;) {
     RawFrame frame;
@@ -51,7 +78,15 @@ Status StreamReader::Next(Event* event) {
       continue;
     }
     bool emitted = false;
-    RETURN_IF_ERROR(HandleFrame(frame, event, &emitted));
+    Status st = HandleFrame(frame, event, &emitted);
+    // A frame whose checksum was deferred but which did not go to the verifier (skipped
+    // as optional, or failing here, perhaps from a damaged header) is checked now: the
+    // checksum is what a reader checking in order reports first.
+    const bool verifying = st.ok() && emitted && event->type == EventType::kDataFrame;
+    if (!frame.checksum_checked && !verifying)
+      RETURN_IF_ERROR(CheckFrameChecksum(frame.header_bytes.data(), frame.stored, frame.offset,
+                                         frame.number));
+    RETURN_IF_ERROR(st);
     if (emitted) {
       event->frame = frame;
       event->stream = &stream_;
@@ -150,16 +185,29 @@ Status StreamReader::OnData(const RawFrame& frame, Event* event) {
     event->type = EventType::kDataFrame;
     return Status::Ok();
   }
+  if (verifier_) {
+    RETURN_IF_ERROR(verifier_->Submit(frame, t));
+    ReleaseMappedBefore(verifier_->SafeOffset(frames_.offset()));
+    event->type = EventType::kDataFrame;
+    return Status::Ok();
+  }
+  ReleaseMappedBefore(frame.offset);  // earlier events' views are dead by now
   auto raw = RawPayload(frame);
   if (!raw.ok()) return Fail(raw.take_status(), frame, t);
   // Totals go to a copy first: a frame that fails to parse must not count half its rows.
   TableTotals frame_totals;
-  auto view = DataPayloadView::Parse(raw.value(), &frame_totals);
+  auto view = DataPayloadView::Parse(raw.value(), &frame_totals, options_.check_digests);
   if (!view.ok()) return Fail(view.take_status(), frame, t);
   t->seen.Add(frame_totals);
   event->type = EventType::kRows;
   event->rows = view.value();
   return Status::Ok();
+}
+
+void StreamReader::ReleaseMappedBefore(uint64_t offset) {
+  if (!source_->views_stable() || offset < released_before_ + kReleaseStep) return;
+  source_->ReleaseBefore(offset);
+  released_before_ = offset;
 }
 
 Status StreamReader::OnTableEnd(const RawFrame& frame, Event* event) {
@@ -174,6 +222,7 @@ Status StreamReader::OnTableEnd(const RawFrame& frame, Event* event) {
   auto trailer = TableTrailer::FromJson(j.value());
   if (!trailer.ok()) return Fail(trailer.take_status(), frame, t);
   const TableTrailer& tr = trailer.value();
+  if (verifier_) RETURN_IF_ERROR(verifier_->Drain());  // t->seen is complete only now
   auto mismatch = [&](const std::string& what, uint64_t want, uint64_t got) {
     return Fail(Status::Corrupt("table trailer disagrees with the data: " + what + " " +
                                 std::to_string(want) + " in trailer, " + std::to_string(got) +
@@ -184,7 +233,7 @@ Status StreamReader::OnTableEnd(const RawFrame& frame, Event* event) {
   if (options_.decode_rows) {
     if (tr.totals.rows != t->seen.rows) return mismatch("rows", tr.totals.rows, t->seen.rows);
     if (tr.totals.bytes != t->seen.bytes) return mismatch("bytes", tr.totals.bytes, t->seen.bytes);
-    if (tr.totals.digest != t->seen.digest)
+    if (options_.check_digests && tr.totals.digest != t->seen.digest)
       return Fail(Status::Corrupt("table digest mismatch: trailer " + DigestHex(tr.totals.digest) +
                                   ", data " + DigestHex(t->seen.digest)),
                   frame, t);

@@ -49,6 +49,7 @@ EOF
   assert_output --partial "--extract"
   assert_output --partial "--verify"
   assert_output --partial "--json"
+  assert_output --partial "--threads"
   [ -z "$stderr" ]
 }
 
@@ -200,6 +201,41 @@ EOF
   assert_failure 3
   [ -z "$output" ]
   [ "$stderr" = "toc: error: $W/s.sgs: frame checksum mismatch (frame 3, byte offset 595)" ]
+}
+
+@test "--verify gives the same verdict with 1, 2 and 4 threads, from a file and a pipe" {
+  # 64 KiB frames over ~6 MiB, interleaved: many frames in flight at once.
+  gen-stream --tables 3 --rows 15000 --row-bytes 120 --interleave --frame-size 65536 >"$W/s.sgs"
+  for t in 1 2 4; do
+    run --separate-stderr toc --verify -T "$t" "$W/s.sgs"
+    assert_success
+    assert_output "$W/s.sgs: ok: 1 stream, 3 tables, 45000 rows, $(toc --json "$W/s.sgs" | jq '.totals.bytes') bytes of COPY data; every checksum, trailer and digest verified"
+  done
+  # Damage a payload late and one early: every thread count names the early frame.
+  size=$(stat -c %s "$W/s.sgs")
+  flip_bit "$W/s.sgs" $((size * 3 / 4)) 1
+  flip_bit "$W/s.sgs" $((size / 4)) 6
+  run --separate-stderr toc --verify -T 1 "$W/s.sgs"
+  assert_failure 3
+  first="$stderr"
+  [[ "$first" == "toc: error: $W/s.sgs: "*"(frame "* ]]
+  for t in 2 4; do
+    run --separate-stderr toc --verify --threads "$t" "$W/s.sgs"
+    assert_failure 3
+    [ "$stderr" = "$first" ]
+  done
+  run --separate-stderr bash -c "toc --verify -T 2 <'$W/s.sgs'"
+  assert_failure 3
+  [ "$stderr" = "${first//$W\/s.sgs/stdin}" ]
+  run --separate-stderr bash -c "cat '$W/s.sgs' | toc --verify -T 2"
+  assert_failure 3
+  [ "$stderr" = "${first//$W\/s.sgs/stdin}" ]
+}
+
+@test "--threads out of range is a usage error" {
+  gen-stream --tables 1 --rows 3 >"$W/s.sgs"
+  run --separate-stderr toc --verify --threads 1000 "$W/s.sgs"
+  assert_failure 2
 }
 
 @test "--verify --json reports the failure as a document too" {

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   app.add_flag("--scan", o.scan, "ignore a file's index and read the whole stream");
   app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
   app.add_flag("-q,--quiet", o.quiet, "with --verify, print nothing when the stream is intact");
+  app.add_option("-T,--threads", o.threads,
+                 "with --verify of a file, check data frames on N threads (default: one per "
+                 "core; 1: no extra threads)")
+      ->check(CLI::Range(0u, 256u));
   app.add_flag("-f,--force", o.force, "write binary COPY data (--extract) even to a terminal");
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kToolName)) return *exit_code;
   segstream::Status st = segstream::toc::Run(o);
