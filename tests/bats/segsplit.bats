@@ -204,6 +204,24 @@ check_key() {
   [ "$status" -eq 3 ]
 }
 
+@test "a trailer whose digest or row count lies: exit 3 for every method, no valid output" {
+  # segsplit leaves the digest to its writers' hashes; the lie must still be caught.
+  gen-stream --tables 2 --rows 50 --bad-trailer digest >"$BATS_TEST_TMPDIR/lie.sgs"
+  for method in "--hash greenplum --key public.t1=id --key public.t2=id" --round-robin --replicate; do
+    run --separate-stderr segsplit $method --segments 3 -f -o "$BATS_TEST_TMPDIR/l%d.sgs" \
+      "$BATS_TEST_TMPDIR/lie.sgs"
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == "segsplit: error: table digest mismatch: trailer "*", data "*"(table public.t2, frame "* ]]
+    run toc --verify "$BATS_TEST_TMPDIR/l0.sgs"
+    [ "$status" -eq 3 ]
+  done
+  gen-stream --tables 2 --rows 50 --bad-trailer rows >"$BATS_TEST_TMPDIR/lie.sgs"
+  run --separate-stderr segsplit --round-robin --segments 3 -f -o "$BATS_TEST_TMPDIR/l%d.sgs" \
+    "$BATS_TEST_TMPDIR/lie.sgs"
+  [ "$status" -eq 3 ]
+  [[ "$stderr" == *"table trailer disagrees with the data: rows 51 in trailer, 50 in data"* ]]
+}
+
 @test "truncated input: exit 3" {
   head -c 20000 "$BATS_FILE_TMPDIR/src.text.sgs" > "$BATS_TEST_TMPDIR/short.sgs"
   run --separate-stderr segsplit --hash greenplum --segments 2 --key src=c_int4 \
