@@ -397,3 +397,24 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
   run stream_tables "$BATS_TEST_TMPDIR/e.sgs"
   assert_output public.t2
 }
+
+@test "large objects are not carried, and both dump-stream and load-stream say so" {
+  pg_psql dsrc -c "CREATE DATABASE lo"
+  pg_psql dsrc lo -c "CREATE TABLE t(id int, doc oid); INSERT INTO t VALUES (1, lo_from_bytea(0, 'hello')), (2, lo_from_bytea(0, 'world'))"
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -o "$BATS_TEST_TMPDIR/lo.sgs"
+  assert_success
+  [[ "$stderr" == *"dump-stream: warning: the database has 2 large objects; segstream does not carry large objects: copy them with pg_dump --blobs"* ]]
+  [ "$(toc --json "$BATS_TEST_TMPDIR/lo.sgs" | jq '.streams[0].header.large_objects_not_included')" = 2 ]
+  # The table of oids itself is carried, as pg_dump would.
+  [ "$(toc --json "$BATS_TEST_TMPDIR/lo.sgs" | jq '.streams[0].tables[0].rows')" = 2 ]
+  pg_psql ddst -c "CREATE DATABASE lo"
+  pg_psql ddst lo -c "CREATE TABLE t(id int, doc oid)"
+  run --separate-stderr load-stream -d "$(pg_conn ddst lo)" "$BATS_TEST_TMPDIR/lo.sgs"
+  assert_success
+  [[ "$stderr" == *"load-stream: warning: the source database had 2 large objects, which this stream does not carry"* ]]
+  # Like pg_dump, a dump of chosen tables does not include large objects, so no warning.
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -t t -o "$BATS_TEST_TMPDIR/t.sgs"
+  assert_success
+  [[ "$stderr" != *"large objects"* ]]
+  [ "$(toc --json "$BATS_TEST_TMPDIR/t.sgs" | jq '.streams[0].header.large_objects_not_included')" = null ]
+}

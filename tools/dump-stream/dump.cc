@@ -218,6 +218,25 @@ Status RunDump(const DumpOptions& o) {
     ASSIGN_OR_RETURN(sequences, ReadSequences(leader.get(), sequence_filter));
   }
   if (!o.WantsRows()) tables.clear();
+  // pg_dump carries large objects in a whole-database dump; segstream does not carry them
+  // at all, so say so here, and in the stream for the loader to say again, rather than lose
+  // them silently. A server without the catalog (an MPP segment) has none to lose.
+  int64_t large_objects = 0;
+  if (o.WantsRows() && !filter.has_includes()) {
+    // In a savepoint: a failure must not abort the snapshot's transaction.
+    RETURN_IF_ERROR(Exec(leader.get(), "SAVEPOINT count_large_objects").status());
+    auto n = Exec(leader.get(), "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata");
+    if (n.ok()) large_objects = std::stoll(Field(n->get(), 0, 0));
+    RETURN_IF_ERROR(Exec(leader.get(), n.ok() ? "RELEASE SAVEPOINT count_large_objects"
+                                              : "ROLLBACK TO SAVEPOINT count_large_objects")
+                        .status());
+  }
+  if (large_objects > 0 && !o.quiet) {
+    std::fprintf(stderr,
+                 "dump-stream: warning: the database has %lld large objects; segstream does "
+                 "not carry large objects: copy them with pg_dump --blobs\n",
+                 static_cast<long long>(large_objects));
+  }
 
   std::vector<WorkItem> items = PlanWork(tables, facts.block_size, o.split_larger_than);
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
@@ -250,6 +269,7 @@ Status RunDump(const DumpOptions& o) {
   if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
   if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
   if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
+  if (large_objects > 0) info.extra["large_objects_not_included"] = large_objects;
   Json sections = Json::array();
   if (globals) sections.push_back("globals");
   if (o.WantsSchema()) sections.push_back("pre-data");
