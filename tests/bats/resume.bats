@@ -128,6 +128,34 @@ make_target_tables() {
   assert_output 40
 }
 
+@test "post-data cut short (pg_restore --jobs is not one transaction) is finished by --resume" {
+  load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
+  # Make it look as if the run had stopped inside post-data: started, never done, one index
+  # and one primary key not built yet, the rest built.
+  pg_psql "$DST" app -c "DELETE FROM segstream.journal WHERE schema_name = '' AND table_name = 'post-data';
+                         DROP INDEX public.t1_v; ALTER TABLE public.t3 DROP CONSTRAINT t3_pkey" >/dev/null
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 "$BATS_FILE_TMPDIR/full.sgs"
+  assert_success
+  [[ "$stderr" == *"load-stream: warning: post-data: "*" objects were built by an earlier run; kept"* ]]
+  assert_same_tables
+  diff <(pg_dump --schema-only -N segstream "$(src)" | grep -v '^\\\(un\)\?restrict ') \
+       <(pg_dump --schema-only -N segstream "$(dst)" | grep -v '^\\\(un\)\?restrict ')
+  # Done now: a further run applies nothing.
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume "$BATS_FILE_TMPDIR/full.sgs"
+  assert_success
+  [[ "$stderr" == *"post-data was applied by an earlier run"* ]]
+}
+
+@test "a resumed post-data still fails on what is not an existing object" {
+  load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
+  # A duplicate key makes t2's primary key impossible to build: that must stop the run.
+  pg_psql "$DST" app -c "DELETE FROM segstream.journal WHERE schema_name = '' AND table_name = 'post-data';
+                         ALTER TABLE public.t2 DROP CONSTRAINT t2_pkey; INSERT INTO public.t2 VALUES (1, 'dup')" >/dev/null
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume "$BATS_FILE_TMPDIR/full.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"load-stream: error: post-data statement "*" failed (ALTER TABLE ONLY public.t2"* ]]
+}
+
 @test "a completed load resumed again loads nothing twice" {
   make_target_tables
   load-stream -d "$(dst)" --resume -q "$BATS_FILE_TMPDIR/full.sgs"

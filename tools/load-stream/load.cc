@@ -420,7 +420,13 @@ Status RunLoad(const LoadOptions& o) {
       if (journal && journal->SectionDone(state.post_data_key, "post-data")) {
         Warn(o, "post-data was applied by an earlier run (journal); not applied again");
       } else {
-        Status st = RestoreArchive(control.get(), o, state.post_data->path(), "post-data", o.jobs);
+        // An earlier run that started post-data may have built part of it.
+        const bool partly_built = journal && journal->SectionDone(state.post_data_key, "post-data started");
+        if (journal && !partly_built)
+          RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, "post-data started"));
+        Status st = partly_built ? ReapplyPostData(o, state.post_data->path())
+                                 : RestoreArchive(control.get(), o, state.post_data->path(),
+                                                  "post-data", o.jobs);
         if (!st.ok()) {
           PrintOutcomes(tasks);
           return std::move(st).WithHint(

@@ -31,34 +31,77 @@ struct ConninfoFree {
   void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
 };
 
-}  // namespace
-
-Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
-  ConnOptions c = options;
-  c.application_name = kTool;
-  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(c));
-  std::vector<std::string> statements = SplitSqlStatements(sql);
+// Runs each statement on its own. A failure that `tolerate` accepts (by the statement
+// and its SQLSTATE) is counted and passed over; any other stops the run as an error
+// naming the statement.
+using ToleratedFn = bool (*)(const std::string& stmt, const std::string& sqlstate, bool quiet);
+Result<size_t> RunStatements(PGconn* conn, const std::vector<std::string>& statements,
+                             const std::string& what, ToleratedFn tolerate, bool quiet) {
+  size_t tolerated = 0;
   for (size_t i = 0; i < statements.size(); ++i) {
     const std::string& stmt = statements[i];
-    PgResultPtr res(PQexec(conn.get(), stmt.c_str()));
+    PgResultPtr res(PQexec(conn, stmt.c_str()));
     auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) continue;
     const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
-    // 42710 duplicate_object: the role is there already; the ALTER ROLE after it still
-    // gives it the source's attributes.
-    if (state && std::string(state) == "42710" && StartsWithWords(stmt, "CREATE ROLE")) {
-      if (!quiet) {
-        std::string what = stmt.substr(0, stmt.find_first_of(";\n"));
-        std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool,
-                     what.c_str());
-      }
+    if (state && tolerate(stmt, state, quiet)) {
+      ++tolerated;
       continue;
     }
     std::string shown = stmt.size() > 80 ? stmt.substr(0, 77) + "..." : stmt;
-    return ServerError(conn.get(), "globals statement " + std::to_string(i + 1) + " failed (" +
-                                       shown + ")",
+    return ServerError(conn, what + " statement " + std::to_string(i + 1) + " failed (" + shown + ")",
                        res.get());
   }
+  return tolerated;
+}
+
+// 42710 duplicate_object: the role is there already; the ALTER ROLE after it still gives
+// it the source's attributes.
+bool ExistingRole(const std::string& stmt, const std::string& sqlstate, bool quiet) {
+  if (sqlstate != "42710" || !StartsWithWords(stmt, "CREATE ROLE")) return false;
+  if (!quiet) {
+    std::string what = stmt.substr(0, stmt.find_first_of(";\n"));
+    std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool, what.c_str());
+  }
+  return true;
+}
+
+// What re-running post-data meets where an earlier run already built the object: an index
+// or unique constraint's index (42P07 duplicate_table), a constraint, trigger, rule or
+// policy (42710 duplicate_object), a second primary key (42P16).
+bool ExistingPostDataObject(const std::string&, const std::string& sqlstate, bool) {
+  return sqlstate == "42P07" || sqlstate == "42710" || sqlstate == "42P16";
+}
+
+ConnOptions OwnConnection(const ConnOptions& options) {
+  ConnOptions c = options;
+  c.application_name = kTool;
+  return c;
+}
+
+}  // namespace
+
+Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(options)));
+  return RunStatements(conn.get(), SplitSqlStatements(sql), "globals", ExistingRole, quiet).status();
+}
+
+Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
+  ChildSpec spec;
+  spec.argv = {o.Program("pg_restore"), "--section=post-data", "--file=-"};
+  if (o.no_owner) spec.argv.push_back("--no-owner");
+  if (o.no_privileges) spec.argv.push_back("--no-privileges");
+  spec.argv.push_back(path);
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  RETURN_IF_ERROR(ChildStatus("pg_restore --section=post-data --file=-", r));
+  // Its own connection: the script SETs search_path to '' and more.
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(o.conn)));
+  ASSIGN_OR_RETURN(size_t kept, RunStatements(conn.get(), SplitSqlStatements(r.out), "post-data",
+                                              ExistingPostDataObject, o.quiet));
+  if (kept > 0 && !o.quiet)
+    std::fprintf(stderr,
+                 "%s: warning: post-data: %zu objects were built by an earlier run; kept\n",
+                 kTool, kept);
   return Status::Ok();
 }
 

@@ -22,6 +22,12 @@ Status ApplyGlobals(const ConnOptions& conn, const std::string& sql, bool quiet)
 Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
                       const std::string& section, int jobs);
 
+// Post-data of a resumed load whose earlier run started it (pg_restore --jobs is not one
+// transaction, so part of it may be there): its SQL statement by statement on a connection
+// of its own, keeping the indexes, constraints, triggers, rules and policies that exist
+// already (by SQLSTATE, whatever the server's language) and failing on anything else.
+Status ReapplyPostData(const LoadOptions& o, const std::string& path);
+
 // setval for every sequence of a "sequences" section (its "sequences" list: schema, name,
 // last_value, is_called; every value checked before it goes into SQL).
 Status ApplySequences(PGconn* conn, const SqlSection& section);
