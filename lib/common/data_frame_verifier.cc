@@ -22,8 +22,7 @@ DataFrameVerifier::~DataFrameVerifier() {
   for (auto& w : workers_) w.join();
 }
 
-Status DataFrameVerifier::Check(Job& job, FrameDecompressor* decompressor,
-                                std::vector<uint8_t>* raw, TableTotals* totals) {
+Status DataFrameVerifier::Check(Job& job, Scratch* scratch, TableTotals* totals) {
   const RawFrame& f = job.frame;
   RETURN_IF_ERROR(CheckFrameChecksum(job.header, f.stored, f.offset, f.number));
   std::span<const uint8_t> payload = f.stored;
@@ -33,9 +32,10 @@ Status DataFrameVerifier::Check(Job& job, FrameDecompressor* decompressor,
         job.table->info.QualifiedName());
   };
   if (f.header.codec != format::Codec::kNone) {
-    Status st = decompressor->Decompress(f.header.codec, f.stored, f.header.raw_len, raw);
+    Status st =
+        scratch->decompressor.Decompress(f.header.codec, f.stored, f.header.raw_len, &scratch->raw);
     if (!st.ok()) return fail(std::move(st));
-    payload = *raw;
+    payload = scratch->raw;
   }
   auto view = DataPayloadView::Parse(payload, totals);
   if (!view.ok()) return fail(view.take_status());
@@ -57,7 +57,7 @@ void DataFrameVerifier::RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch
   ++next_to_take_;
   lock.unlock();
   TableTotals totals;
-  Status st = Check(job, &scratch->decompressor, &scratch->raw, &totals);
+  Status st = Check(job, scratch, &totals);
   lock.lock();
   if (st.ok()) {
     job.table->seen.Add(totals);

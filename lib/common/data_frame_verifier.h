@@ -22,6 +22,8 @@ struct TableState;
 
 class DataFrameVerifier {
  public:
+  // `threads` counts the caller's own: it checks frames itself in Submit() while the
+  // queue is full, so threads - 1 workers are started (at least one).
   DataFrameVerifier(unsigned threads, size_t max_in_flight);
   ~DataFrameVerifier();  // stops and joins the workers; unchecked frames are dropped
   DataFrameVerifier(const DataFrameVerifier&) = delete;
@@ -47,11 +49,10 @@ class DataFrameVerifier {
     FrameDecompressor decompressor;
     std::vector<uint8_t> raw;
   };
+  static Status Check(Job& job, Scratch* scratch, TableTotals* totals);
   void Work();
   // Takes the next unchecked job and checks it with the lock released.
   void RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch* scratch);
-  Status Check(Job& job, FrameDecompressor* decompressor, std::vector<uint8_t>* raw,
-               TableTotals* totals);
   void PopDoneLocked();
 
   const size_t max_in_flight_;

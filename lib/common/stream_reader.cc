@@ -21,7 +21,11 @@ StreamReader::StreamReader(BufferedSource* source, ReaderOptions options)
   }
 }
 
-StreamReader::~StreamReader() = default;
+StreamReader::~StreamReader() {
+  // First: its workers may still be adding to TableStates that members declared after it
+  // (open_tables_) own.
+  verifier_.reset();
+}
 
 Status StreamReader::Next(Event* event) {
   Status st = NextInOrder(event);
