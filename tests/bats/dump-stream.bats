@@ -398,23 +398,93 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
   assert_output public.t2
 }
 
-@test "large objects are not carried, and both dump-stream and load-stream say so" {
-  pg_psql dsrc -c "CREATE DATABASE lo"
-  pg_psql dsrc lo -c "CREATE TABLE t(id int, doc oid); INSERT INTO t VALUES (1, lo_from_bytea(0, 'hello')), (2, lo_from_bytea(0, 'world'))"
-  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -o "$BATS_TEST_TMPDIR/lo.sgs"
+# Large objects: an empty one, one over several 2 KiB pages of every byte value, a short
+# one owned by a role that is not a superuser and granted to another.
+lo_source() {
+  pg_psql dsrc -c "DROP DATABASE IF EXISTS lo" >/dev/null
+  pg_psql dsrc -c "CREATE DATABASE lo" >/dev/null
+  pg_psql dsrc -c "DO \$\$ BEGIN CREATE ROLE lo_user LOGIN; CREATE ROLE lo_reader; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" >/dev/null
+  pg_psql dsrc lo -c "
+    CREATE TABLE docs(id int, doc oid);
+    INSERT INTO docs VALUES (1, lo_from_bytea(0, '')),
+      (2, lo_from_bytea(0, (SELECT string_agg(set_byte('\\x00'::bytea, 0, g % 256), '') FROM generate_series(1, 9000) g))),
+      (3, lo_from_bytea(0, 'hello'));" >/dev/null
+  pg_psql dsrc lo -c "SELECT 'ALTER LARGE OBJECT ' || doc || ' OWNER TO lo_user; GRANT SELECT ON LARGE OBJECT ' || doc || ' TO lo_reader' FROM docs WHERE id = 3" |
+    pg_psql dsrc lo >/dev/null
+  pg_psql dsrc lo -c "GRANT SELECT ON docs TO lo_user" >/dev/null
+}
+lo_contents() {  # SERVER: every large object's oid, size and md5
+  pg_psql "$1" lo -c "SELECT oid, length(lo_get(oid)), md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid"
+}
+
+@test "large objects travel with a whole-database dump, every format, loaded twice" {
+  lo_source
+  want=$(lo_contents dsrc)
+  [ "$(echo "$want" | wc -l)" -eq 3 ]
+  for fmt in text csv binary; do
+    run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" --format "$fmt" -o "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
+    assert_success
+    run toc --json "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
+    [ "$(jq -r '[.streams[0].tables[].table] | sort | join(" ")' <<<"$output")" = "pg_catalog.pg_largeobject public.docs" ]
+    pg_psql ddst -c "DROP DATABASE IF EXISTS lo" >/dev/null
+    pg_psql ddst -c "CREATE DATABASE lo" >/dev/null
+    pg_psql ddst lo -c "CREATE TABLE docs(id int, doc oid)" >/dev/null
+    load-stream -d "$(pg_conn ddst lo)" -q "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
+    [ "$(lo_contents ddst)" = "$want" ]
+    # Again into the same database: the objects are emptied and rewritten, not doubled.
+    pg_psql ddst lo -c "TRUNCATE docs" >/dev/null
+    load-stream -d "$(pg_conn ddst lo)" -q --jobs 2 "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
+    [ "$(lo_contents ddst)" = "$want" ]
+    [ "$(pg_table_hash ddst lo docs)" = "$(pg_table_hash dsrc lo docs)" ]
+  done
+  # segsplit keeps them whole, on output 0, whatever it does with the tables' rows.
+  run --separate-stderr segsplit --round-robin --segments 2 -v -o "$BATS_TEST_TMPDIR/part%d.sgs" "$BATS_TEST_TMPDIR/lo.text.sgs"
   assert_success
-  [[ "$stderr" == *"dump-stream: warning: the database has 2 large objects; segstream does not carry large objects: copy them with pg_dump --blobs"* ]]
-  [ "$(toc --json "$BATS_TEST_TMPDIR/lo.sgs" | jq '.streams[0].header.large_objects_not_included')" = 2 ]
-  # The table of oids itself is carried, as pg_dump would.
-  [ "$(toc --json "$BATS_TEST_TMPDIR/lo.sgs" | jq '.streams[0].tables[0].rows')" = 2 ]
-  pg_psql ddst -c "CREATE DATABASE lo"
-  pg_psql ddst lo -c "CREATE TABLE t(id int, doc oid)"
-  run --separate-stderr load-stream -d "$(pg_conn ddst lo)" "$BATS_TEST_TMPDIR/lo.sgs"
+  [[ "$stderr" == *"pg_catalog.pg_largeobject: large objects, all to output 0"* ]]
+  [ "$(toc --json "$BATS_TEST_TMPDIR/part1.sgs" | jq '.streams[0].tables[] | select(.table == "pg_catalog.pg_largeobject") | .rows')" = 0 ]
+  pg_psql ddst -c "DROP DATABASE lo" >/dev/null
+  pg_psql ddst -c "CREATE DATABASE lo" >/dev/null
+  pg_psql ddst lo -c "CREATE TABLE docs(id int, doc oid)" >/dev/null
+  load-stream -d "$(pg_conn ddst lo)" -q "$BATS_TEST_TMPDIR/part1.sgs"
+  load-stream -d "$(pg_conn ddst lo)" -q "$BATS_TEST_TMPDIR/part0.sgs"
+  [ "$(lo_contents ddst)" = "$want" ]
+  [ "$(pg_table_hash ddst lo docs)" = "$(pg_table_hash dsrc lo docs)" ]
+}
+
+@test "large objects: read with lo_get by a role that cannot read pg_largeobject" {
+  lo_source
+  # -t leaves large objects out, as in pg_dump.
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -U lo_user -t docs -o "$BATS_TEST_TMPDIR/t.sgs"
   assert_success
-  [[ "$stderr" == *"load-stream: warning: the source database had 2 large objects, which this stream does not carry"* ]]
-  # Like pg_dump, a dump of chosen tables does not include large objects, so no warning.
-  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -t t -o "$BATS_TEST_TMPDIR/t.sgs"
+  [ "$(toc --json "$BATS_TEST_TMPDIR/t.sgs" | jq -c '[.streams[0].tables[].table]')" = '["public.docs"]' ]
+  # A whole-database dump needs every object readable, as pg_dump does.
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" -U lo_user -o "$BATS_TEST_TMPDIR/all.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"permission denied for large object"* ]]
+  pg_psql dsrc lo -c "SELECT 'GRANT SELECT ON LARGE OBJECT ' || oid || ' TO lo_user;' FROM pg_largeobject_metadata" |
+    pg_psql dsrc lo >/dev/null
+  dump-stream -d "$(pg_conn dsrc lo)" -U lo_user -q -o "$BATS_TEST_TMPDIR/all.sgs"
+  # Three names and three whole objects (pages would be more rows).
+  [ "$(toc --json "$BATS_TEST_TMPDIR/all.sgs" | jq '.streams[0].tables[] | select(.table == "pg_catalog.pg_largeobject") | .rows')" = 6 ]
+  pg_psql ddst -c "DROP DATABASE IF EXISTS lo" >/dev/null
+  pg_psql ddst -c "CREATE DATABASE lo" >/dev/null
+  pg_psql ddst lo -c "CREATE TABLE docs(id int, doc oid)" >/dev/null
+  load-stream -d "$(pg_conn ddst lo)" -q "$BATS_TEST_TMPDIR/all.sgs"
+  [ "$(lo_contents ddst)" = "$(lo_contents dsrc)" ]
+}
+
+@test "large objects with --schema keep their owners and grants; -B leaves them out" {
+  lo_source
+  pg_psql ddst -c "DO \$\$ BEGIN CREATE ROLE lo_user LOGIN; CREATE ROLE lo_reader; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" >/dev/null
+  pg_psql ddst -c "DROP DATABASE IF EXISTS lo" >/dev/null
+  dump-stream -d "$(pg_conn dsrc lo)" --schema -q | load-stream -d "$(pg_conn ddst lo)" --schema --create-db -q
+  [ "$(lo_contents ddst)" = "$(lo_contents dsrc)" ]
+  meta="SELECT oid, lomowner::regrole, lomacl FROM pg_largeobject_metadata ORDER BY oid"
+  [ "$(pg_psql ddst lo -c "$meta")" = "$(pg_psql dsrc lo -c "$meta")" ]
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc lo)" --schema -B -o "$BATS_TEST_TMPDIR/nolo.sgs"
   assert_success
-  [[ "$stderr" != *"large objects"* ]]
-  [ "$(toc --json "$BATS_TEST_TMPDIR/t.sgs" | jq '.streams[0].header.large_objects_not_included')" = null ]
+  [ "$(toc --json "$BATS_TEST_TMPDIR/nolo.sgs" | jq '[.streams[0].tables[].table] | index("pg_catalog.pg_largeobject")')" = null ]
+  pg_psql ddst -c "DROP DATABASE lo" >/dev/null
+  load-stream -d "$(pg_conn ddst lo)" --schema --create-db -q "$BATS_TEST_TMPDIR/nolo.sgs"
+  [ "$(pg_psql ddst lo -c "SELECT count(*) FROM pg_largeobject_metadata")" = 0 ]
 }

@@ -32,6 +32,7 @@ struct DumpTable {
   std::string oid;      // pg_class oid, as text
   uint64_t relation_bytes = 0;  // pg_relation_size of the main fork
   std::vector<std::string> copy_columns;  // stored (not generated) columns, COPY order
+  std::string copy_query;  // a SELECT to COPY instead of the relation (large objects)
 };
 
 using LockFunction = std::function<Status(const std::vector<DumpTable>&)>;

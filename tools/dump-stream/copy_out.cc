@@ -33,7 +33,9 @@ std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
   const std::string relation = QuoteIdent(table.info.schema) + "." + QuoteIdent(table.info.name);
   std::string cond = CtidCondition(range);
   std::string sql = "COPY ";
-  if (cond.empty()) {
+  if (!table.copy_query.empty()) {
+    sql += "(" + table.copy_query + ")";
+  } else if (cond.empty()) {
     sql += relation;
     if (!columns.empty()) sql += " (" + columns + ")";
   } else {

@@ -17,6 +17,7 @@
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/copy_out.h"
 #include "tools/dump-stream/schema_dump.h"
+#include "tools/dump-stream/large_objects.h"
 #include "tools/dump-stream/snapshot.h"
 #include "tools/dump-stream/split.h"
 
@@ -200,6 +201,8 @@ Status RunDump(const DumpOptions& o) {
                   "mixed-case names as '\"Name\"'");
   }
 
+  ASSIGN_OR_RETURN(std::optional<DumpTable> large_objects, PlanLargeObjects(leader.get(), o, filter));
+
   // Schema, sequences and globals are taken before any row is written, so every failure of
   // theirs still leaves no output; pg_dump sees the same snapshot the jobs will.
   std::optional<SqlSection> globals;
@@ -208,7 +211,9 @@ Status RunDump(const DumpOptions& o) {
   }
   TempFile pre_data, post_data;
   if (o.WantsSchema()) {
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), o, snapshot, "pre-data"));
+    // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), o, snapshot, "pre-data",
+                                                 large_objects.has_value()));
     ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), o, snapshot, "post-data"));
   }
   std::optional<SqlSection> sequences;
@@ -218,25 +223,7 @@ Status RunDump(const DumpOptions& o) {
     ASSIGN_OR_RETURN(sequences, ReadSequences(leader.get(), sequence_filter));
   }
   if (!o.WantsRows()) tables.clear();
-  // pg_dump carries large objects in a whole-database dump; segstream does not carry them
-  // at all, so say so here, and in the stream for the loader to say again, rather than lose
-  // them silently. A server without the catalog (an MPP segment) has none to lose.
-  int64_t large_objects = 0;
-  if (o.WantsRows() && !filter.has_includes()) {
-    // In a savepoint: a failure must not abort the snapshot's transaction.
-    RETURN_IF_ERROR(Exec(leader.get(), "SAVEPOINT count_large_objects").status());
-    auto n = Exec(leader.get(), "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata");
-    if (n.ok()) large_objects = std::stoll(Field(n->get(), 0, 0));
-    RETURN_IF_ERROR(Exec(leader.get(), n.ok() ? "RELEASE SAVEPOINT count_large_objects"
-                                              : "ROLLBACK TO SAVEPOINT count_large_objects")
-                        .status());
-  }
-  if (large_objects > 0 && !o.quiet) {
-    std::fprintf(stderr,
-                 "dump-stream: warning: the database has %lld large objects; segstream does "
-                 "not carry large objects: copy them with pg_dump --blobs\n",
-                 static_cast<long long>(large_objects));
-  }
+  if (large_objects) tables.push_back(std::move(*large_objects));
 
   std::vector<WorkItem> items = PlanWork(tables, facts.block_size, o.split_larger_than);
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
@@ -269,7 +256,6 @@ Status RunDump(const DumpOptions& o) {
   if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
   if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
   if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
-  if (large_objects > 0) info.extra["large_objects_not_included"] = large_objects;
   Json sections = Json::array();
   if (globals) sections.push_back("globals");
   if (o.WantsSchema()) sections.push_back("pre-data");

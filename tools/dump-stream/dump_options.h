@@ -35,6 +35,7 @@ struct DumpOptions {
   bool data_only = false;    // rows + sequences
   bool globals = false;      // roles and tablespaces (pg_dumpall --globals-only)
   bool no_role_passwords = false;
+  bool no_large_objects = false;  // leave out large objects even in a whole-database dump
   std::string pg_bindir;     // where pg_dump and pg_dumpall are; "" searches PATH
 
   bool WantsSchema() const { return schema || schema_only; }

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
                "embed roles and tablespaces (pg_dumpall --globals-only)");
   app.add_flag("--no-role-passwords", o.no_role_passwords,
                "with --globals: leave out the roles' password hashes");
+  app.add_flag("-B,--no-large-objects,--no-blobs", o.no_large_objects,
+               "leave out large objects, which a whole-database dump (no -t, -n) carries as "
+               "pg_dump does");
   app.add_option("--pg-bindir", o.pg_bindir,
                  "directory of the pg_dump and pg_dumpall to run (default: PATH)");
   app.footer("Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"

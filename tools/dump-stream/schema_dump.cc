@@ -74,7 +74,7 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
 }
 
 Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
-                                   const std::string& section) {
+                                   const std::string& section, bool large_object_shells) {
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
   ChildConnection cc = ChildConnectionFor(conn);
   ChildSpec spec;
@@ -83,8 +83,9 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std
                "--dbname=" + cc.conninfo};
   // Not --schema-only for post-data: that would also drop the REFRESH of materialized views,
   // which pg_dump files under post-data; table rows are in the data section either way.
-  // Pre-data keeps it so large objects' (empty) shells stay out.
-  if (section == "pre-data") spec.argv.push_back("--schema-only");
+  // Pre-data keeps it, leaving out the large objects' shells (lo_create, owner, grants),
+  // unless the stream carries their bytes.
+  if (section == "pre-data" && !large_object_shells) spec.argv.push_back("--schema-only");
   for (auto& a : PgDumpSelectionArgs(o)) spec.argv.push_back(std::move(a));
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));

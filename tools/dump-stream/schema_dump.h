@@ -22,10 +22,11 @@ namespace segstream {
 // constraints are still wanted.
 std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o);
 
-// Runs pg_dump -Fc --section=SECTION (pre-data: --schema-only) --snapshot=SNAPSHOT into a temporary
-// file and returns it.
+// Runs pg_dump -Fc --section=SECTION --snapshot=SNAPSHOT into a temporary file and returns
+// it. Pre-data is --schema-only unless `large_object_shells`: then it also creates the large
+// objects, with their owners and grants, whose bytes the stream's rows carry.
 Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
-                                   const std::string& section);
+                                   const std::string& section, bool large_object_shells = false);
 
 // The selected sequences' (last_value, is_called), read in `conn`'s current transaction
 // (the dump's snapshot), as a "sequences" section: readable setval statements in "sql" and

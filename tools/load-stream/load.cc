@@ -176,12 +176,6 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
     switch (ev.type) {
       case EventType::kStreamBegin:
         open.clear();
-        if (auto lo = ev.stream->extra.find("large_objects_not_included");
-            lo != ev.stream->extra.end() && lo->is_number_integer()) {
-          Warn(o, "the source database had " + std::to_string(lo->get<int64_t>()) +
-                      " large objects, which this stream does not carry; copy them with "
-                      "pg_dump --blobs");
-        }
         if (state->journal) {
           state->resume_key = o.resume_key.empty() ? DefaultResumeKey(*ev.stream) : o.resume_key;
           RETURN_IF_ERROR(state->journal->Load(state->resume_key));

@@ -112,7 +112,11 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     created_.insert(plan.qualified);
     freeze = true;
   }
-  if (task->truncate) {
+  if (!plan.before_copy_sql.empty()) {
+    auto res = Exec(conn_.get(), plan.before_copy_sql);
+    if (!res.ok()) return fail(res.take_status().Prefix("cannot prepare " + task->source), false);
+  }
+  if (task->truncate && plan.after_copy_sql.empty()) {
     auto res = Exec(conn_.get(), "TRUNCATE " + plan.qualified);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot truncate " + plan.qualified), false);
     freeze = true;
@@ -189,6 +193,10 @@ Status TableLoader::Load(Task* task, bool* aborted) {
                                 " rows, the table trailer says " +
                                 std::to_string(task->trailer.totals.rows)),
                 false);
+  if (!plan.after_copy_sql.empty()) {
+    auto res = Exec(conn_.get(), plan.after_copy_sql);
+    if (!res.ok()) return fail(res.take_status().Prefix("cannot write " + task->source), false);
+  }
   if (!task->resume_key.empty()) {
     // In the table's own transaction: the journal row commits exactly when the rows do.
     auto journaled = ExecParams(

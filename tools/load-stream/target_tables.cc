@@ -1,5 +1,6 @@
 #include "tools/load-stream/target_tables.h"
 
+#include "lib/common/large_objects.h"
 #include "lib/common/table_filter.h"
 
 namespace segstream {
@@ -88,9 +89,39 @@ Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& co
   return Status::Ok();
 }
 
+namespace {
+
+// Large objects go through a temporary table of the stream's three columns: each named
+// object is created when missing and emptied when it exists, then every row's bytes are
+// written at its offset. count() only makes the functions run once per row.
+std::shared_ptr<TargetPlan> LargeObjectsPlan() {
+  auto plan = std::make_shared<TargetPlan>();
+  plan->schema = "pg_temp";
+  plan->name = "segstream_large_objects";
+  plan->qualified = "pg_temp.segstream_large_objects";
+  plan->column_list = "(loid, \"offset\", data)";
+  plan->before_copy_sql =
+      "SET LOCAL client_min_messages = warning; "
+      "CREATE TEMP TABLE IF NOT EXISTS segstream_large_objects (loid pg_catalog.oid NOT NULL, "
+      "\"offset\" pg_catalog.int8, data pg_catalog.bytea) ON COMMIT DELETE ROWS";
+  plan->after_copy_sql =
+      "SELECT pg_catalog.count(CASE WHEN m.oid IS NULL THEN pg_catalog.lo_create(t.loid)::text "
+      "ELSE pg_catalog.lo_truncate(pg_catalog.lo_open(t.loid, 131072), 0)::text END) "
+      "FROM pg_temp.segstream_large_objects t LEFT JOIN pg_catalog.pg_largeobject_metadata m "
+      "ON m.oid = t.loid WHERE t.\"offset\" IS NULL; "
+      "SELECT pg_catalog.count(CASE WHEN pg_catalog.lo_put(loid, \"offset\", data) IS NULL "
+      "THEN 1 END) FROM pg_temp.segstream_large_objects WHERE \"offset\" IS NOT NULL; "
+      "DELETE FROM pg_temp.segstream_large_objects";
+  return plan;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInfo& info,
                                                                   const std::string& copy_format,
                                                                   bool execute_create) {
+  // Never mapped, redirected or created: they are objects of the database, not a table.
+  if (IsLargeObjectsTable(info)) return std::shared_ptr<const TargetPlan>(LargeObjectsPlan());
   auto [schema, name] = MapName(info);
   auto cached = cache_.find({schema, name});
   if (cached != cache_.end()) return std::shared_ptr<const TargetPlan>(cached->second);

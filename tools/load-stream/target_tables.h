@@ -25,6 +25,10 @@ struct TargetPlan {
   std::string create_sql;     // set when the table must still be created (single transaction)
   bool partitioned = false;   // COPY FREEZE is not allowed on a partitioned table
   bool created = false;       // created by this run
+  // Large objects (lib/common/large_objects.h): COPY fills a temporary table that
+  // before_copy_sql makes, and after_copy_sql writes the objects from it.
+  std::string before_copy_sql;
+  std::string after_copy_sql;
 };
 
 class TargetResolver {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "lib/common/large_objects.h"
 #include "lib/common/table_filter.h"
 
 namespace segstream::segsplit {
@@ -93,6 +94,11 @@ Result<TablePlacement> TablePlacement::Create(const PlacementRules& rules, const
   p.targets_ = rules.targets;
   ASSIGN_OR_RETURN(p.format_, CopyFormatFromName(copy_format));
   const std::string qualified = table.QualifiedName();
+  // Objects of the database, not rows of a table: never spread, whatever the method.
+  if (IsLargeObjectsTable(table)) {
+    p.kind_ = PlacementKind::kFirstOutput;
+    return p;
+  }
   if (rules.replicate) {
     p.kind_ = PlacementKind::kReplicate;
     return p;
@@ -215,6 +221,8 @@ std::string TablePlacement::Describe() const {
       return "replicated";
     case PlacementKind::kRoundRobin:
       return "round-robin";
+    case PlacementKind::kFirstOutput:
+      return "large objects, all to output 0";
     case PlacementKind::kHash:
       break;
   }

@@ -18,7 +18,9 @@
 
 namespace segstream::segsplit {
 
-enum class PlacementKind { kHash, kRoundRobin, kReplicate };
+// kFirstOutput: every row to output 0, for large objects (lib/common/large_objects.h),
+// whose name row and byte rows must arrive together.
+enum class PlacementKind { kHash, kRoundRobin, kReplicate, kFirstOutput };
 
 // What the command line asked for.
 struct PlacementRules {

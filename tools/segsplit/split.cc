@@ -146,6 +146,13 @@ Status Splitter::OnRows(const Event& e) {
         if (!st.ok()) return OutputFailed(target, std::move(st));
       }
       break;
+    case PlacementKind::kFirstOutput:
+      for (auto it = e.rows.begin(); it.Next(&row);) {
+        ++t.rows;
+        Status st = t.writers[0]->AddRow(row);
+        if (!st.ok()) return OutputFailed(0, std::move(st));
+      }
+      break;
     case PlacementKind::kReplicate:
       for (auto it = e.rows.begin(); it.Next(&row);) {
         ++t.rows;
