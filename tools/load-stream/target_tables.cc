@@ -92,8 +92,9 @@ Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& co
 namespace {
 
 // Large objects go through a temporary table of the stream's three columns: each named
-// object is created when missing and emptied when it exists, then every row's bytes are
-// written at its offset. count() only makes the functions run once per row.
+// object is created when missing and emptied when it has bytes (lo_open's descriptor lives
+// until commit, so the empty shells --schema made are left alone), then every row's bytes
+// are written at its offset. count() only makes the functions run once per row.
 std::shared_ptr<TargetPlan> LargeObjectsPlan() {
   auto plan = std::make_shared<TargetPlan>();
   plan->schema = "pg_temp";
@@ -106,7 +107,8 @@ std::shared_ptr<TargetPlan> LargeObjectsPlan() {
       "\"offset\" pg_catalog.int8, data pg_catalog.bytea) ON COMMIT DELETE ROWS";
   plan->after_copy_sql =
       "SELECT pg_catalog.count(CASE WHEN m.oid IS NULL THEN pg_catalog.lo_create(t.loid)::text "
-      "ELSE pg_catalog.lo_truncate(pg_catalog.lo_open(t.loid, 131072), 0)::text END) "
+      "WHEN pg_catalog.length(pg_catalog.lo_get(t.loid, 0, 1)) > 0 "
+      "THEN pg_catalog.lo_truncate(pg_catalog.lo_open(t.loid, 131072), 0)::text END) "
       "FROM pg_temp.segstream_large_objects t LEFT JOIN pg_catalog.pg_largeobject_metadata m "
       "ON m.oid = t.loid WHERE t.\"offset\" IS NULL; "
       "SELECT pg_catalog.count(CASE WHEN pg_catalog.lo_put(loid, \"offset\", data) IS NULL "
