@@ -432,9 +432,9 @@ lo_contents() {  # SERVER: every large object's oid, size and md5
     load-stream -d "$(pg_conn ddst lo)" -q "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
     [ "$(lo_contents ddst)" = "$want" ]
     # Again into the same database, over objects grown since: emptied and rewritten.
-    pg_psql ddst lo -c "TRUNCATE docs; SELECT count(lo_put(oid, 20000, 'tail')) FROM pg_largeobject_metadata" >/dev/null
+    pg_psql ddst lo -c "SELECT count(lo_put(oid, 20000, 'tail')) FROM pg_largeobject_metadata" >/dev/null
     [ "$(lo_contents ddst)" != "$want" ]
-    load-stream -d "$(pg_conn ddst lo)" -q --jobs 2 "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
+    load-stream -d "$(pg_conn ddst lo)" -q --jobs 2 --truncate "$BATS_TEST_TMPDIR/lo.$fmt.sgs"
     [ "$(lo_contents ddst)" = "$want" ]
     [ "$(pg_table_hash ddst lo docs)" = "$(pg_table_hash dsrc lo docs)" ]
   done

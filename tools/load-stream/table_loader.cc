@@ -116,7 +116,7 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     auto res = Exec(conn_.get(), plan.before_copy_sql);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot prepare " + task->source), false);
   }
-  if (task->truncate && plan.after_copy_sql.empty()) {
+  if (task->truncate) {
     auto res = Exec(conn_.get(), "TRUNCATE " + plan.qualified);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot truncate " + plan.qualified), false);
     freeze = true;
