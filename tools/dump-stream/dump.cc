@@ -48,31 +48,7 @@ Status ValidateOptions(const DumpOptions& o) {
 }
 
 Status BuildFilters(const DumpOptions& o, TableFilter* filter, TableFilter* excludes) {
-  for (const auto& p : o.include_tables) RETURN_IF_ERROR(filter->AddIncludeTable(p));
-  for (const auto& p : o.include_schemas) RETURN_IF_ERROR(filter->AddIncludeSchema(p));
-  for (const auto& p : o.exclude_tables) {
-    RETURN_IF_ERROR(filter->AddExcludeTable(p));
-    RETURN_IF_ERROR(excludes->AddExcludeTable(p));
-  }
-  for (const auto& p : o.exclude_schemas) {
-    RETURN_IF_ERROR(filter->AddExcludeSchema(p));
-    RETURN_IF_ERROR(excludes->AddExcludeSchema(p));
-  }
-  for (const auto& path : o.include_table_files) {
-    std::vector<std::string> names;
-    RETURN_IF_ERROR(LoadTableFile(path, &names));
-    if (names.empty()) return Status::Usage("table file '" + path + "' lists no tables");
-    for (const auto& n : names) RETURN_IF_ERROR(filter->AddIncludeExact(n));
-  }
-  for (const auto& path : o.exclude_table_files) {
-    std::vector<std::string> names;
-    RETURN_IF_ERROR(LoadTableFile(path, &names));
-    for (const auto& n : names) {
-      RETURN_IF_ERROR(filter->AddExcludeExact(n));
-      RETURN_IF_ERROR(excludes->AddExcludeExact(n));
-    }
-  }
-  return Status::Ok();
+  return o.selection.AddTo(filter, excludes, /*refuse_empty_include_files=*/true);
 }
 
 // The selection for sequence values: that of the tables, but without the exclude files,
@@ -80,7 +56,7 @@ Status BuildFilters(const DumpOptions& o, TableFilter* filter, TableFilter* excl
 // sequences set, as the interrupted run never got that far).
 Status BuildSequenceFilter(const DumpOptions& o, TableFilter* filter) {
   DumpOptions without_files = o;
-  without_files.exclude_table_files.clear();
+  without_files.selection.exclude_table_files.clear();
   TableFilter ignored;
   return BuildFilters(without_files, filter, &ignored);
 }

@@ -7,6 +7,7 @@
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/progress.h"
+#include "lib/common/table_selection.h"
 
 namespace segstream {
 
@@ -17,12 +18,7 @@ struct DumpOptions {
   int jobs = 1;
   std::string snapshot;      // import this snapshot instead of exporting one
   std::string lock_wait_timeout;  // a PostgreSQL interval/ms value; "" waits forever
-  std::vector<std::string> include_tables;
-  std::vector<std::string> include_schemas;
-  std::vector<std::string> exclude_tables;
-  std::vector<std::string> exclude_schemas;
-  std::vector<std::string> include_table_files;
-  std::vector<std::string> exclude_table_files;
+  TableSelection selection;  // -t -n -T -N and the table files
   std::string copy_format = "text";  // text | csv | binary
   uint64_t split_larger_than = 0;    // 0: never split
   int segment = -1;

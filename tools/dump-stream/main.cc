@@ -45,15 +45,7 @@ int main(int argc, char** argv) {
   app.add_option("--lock-wait-timeout", o.lock_wait_timeout,
                  "fail instead of waiting longer than this for a table lock (e.g. 10s, 500ms; "
                  "default: wait)");
-  app.add_option("-t,--table", o.include_tables, "dump only tables matching PATTERN");
-  app.add_option("-n,--include-schema", o.include_schemas,
-                 "dump only tables in schemas matching PATTERN");
-  app.add_option("-T,--exclude-table", o.exclude_tables, "skip tables matching PATTERN");
-  app.add_option("-N,--exclude-schema", o.exclude_schemas, "skip schemas matching PATTERN");
-  app.add_option("--include-table-file", o.include_table_files,
-                 "dump only the schema.table names listed in FILE");
-  app.add_option("--exclude-table-file", o.exclude_table_files,
-                 "skip the schema.table names listed in FILE");
+  o.selection.AddOptions(app, "dump", /*one_value_each=*/false);
   app.add_option("-F,--format", o.copy_format, "COPY format: text (default), csv or binary");
   app.add_option("--split-larger-than", split,
                  "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel");

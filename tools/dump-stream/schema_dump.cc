@@ -50,11 +50,11 @@ std::string ExactPgDumpPattern(const std::string& schema, const std::string& nam
 
 std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
   std::vector<std::string> args;
-  for (const auto& p : o.include_tables) args.push_back("--table=" + p);
-  for (const auto& p : o.include_schemas) args.push_back("--schema=" + p);
-  for (const auto& p : o.exclude_tables) args.push_back("--exclude-table=" + p);
-  for (const auto& p : o.exclude_schemas) args.push_back("--exclude-schema=" + p);
-  for (const auto& path : o.include_table_files) {
+  for (const auto& p : o.selection.include_tables) args.push_back("--table=" + p);
+  for (const auto& p : o.selection.include_schemas) args.push_back("--schema=" + p);
+  for (const auto& p : o.selection.exclude_tables) args.push_back("--exclude-table=" + p);
+  for (const auto& p : o.selection.exclude_schemas) args.push_back("--exclude-schema=" + p);
+  for (const auto& path : o.selection.include_table_files) {
     std::vector<std::string> names;
     if (!LoadTableFile(path, &names).ok()) continue;  // BuildFilters reported it already
     for (const auto& n : names) {
@@ -62,7 +62,7 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
       args.push_back("--table=" + ExactPgDumpPattern(s, t));
     }
   }
-  for (const auto& path : o.exclude_table_files) {
+  for (const auto& path : o.selection.exclude_table_files) {
     std::vector<std::string> names;
     if (!LoadTableFile(path, &names).ok()) continue;
     for (const auto& n : names) {

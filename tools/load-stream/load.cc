@@ -46,21 +46,7 @@ Status ValidateOptions(const LoadOptions& o) {
 }
 
 Status BuildFilter(const LoadOptions& o, TableFilter* filter) {
-  for (const auto& p : o.include_tables) RETURN_IF_ERROR(filter->AddIncludeTable(p));
-  for (const auto& p : o.include_schemas) RETURN_IF_ERROR(filter->AddIncludeSchema(p));
-  for (const auto& p : o.exclude_tables) RETURN_IF_ERROR(filter->AddExcludeTable(p));
-  for (const auto& p : o.exclude_schemas) RETURN_IF_ERROR(filter->AddExcludeSchema(p));
-  for (const auto& f : o.include_table_files) {
-    std::vector<std::string> names;
-    RETURN_IF_ERROR(LoadTableFile(f, &names));
-    for (const auto& n : names) RETURN_IF_ERROR(filter->AddIncludeExact(n));
-  }
-  for (const auto& f : o.exclude_table_files) {
-    std::vector<std::string> names;
-    RETURN_IF_ERROR(LoadTableFile(f, &names));
-    for (const auto& n : names) RETURN_IF_ERROR(filter->AddExcludeExact(n));
-  }
-  return Status::Ok();
+  return o.selection.AddTo(filter, nullptr, /*refuse_empty_include_files=*/false);
 }
 
 std::string TaskName(const Task& t) {

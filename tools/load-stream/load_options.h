@@ -7,6 +7,7 @@
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/progress.h"
+#include "lib/common/table_selection.h"
 
 namespace segstream {
 
@@ -23,12 +24,7 @@ struct LoadOptions {
   bool quiet = false;
   std::string redirect_schema;
   std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
-  std::vector<std::string> include_tables;
-  std::vector<std::string> include_schemas;
-  std::vector<std::string> exclude_tables;
-  std::vector<std::string> exclude_schemas;
-  std::vector<std::string> include_table_files;
-  std::vector<std::string> exclude_table_files;
+  TableSelection selection;  // -t -n -T -N and the table files
   ProgressMode progress = ProgressMode::kOff;
   // SQL from the stream runs only when asked for (schema_apply.h):
   bool schema = false;         // pre-data, rows, post-data, sequence values

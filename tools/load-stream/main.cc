@@ -36,21 +36,8 @@ int main(int argc, char** argv) {
   app.add_option("--redirect-schema", o.redirect_schema, "load every table into schema S");
   app.add_option("--table-map", o.table_map, "load table OLD into NEW (OLD=NEW, repeatable)")
       ->allow_extra_args(false);
-  app.add_option("-t,--table", o.include_tables, "load only tables matching PATTERN")
-      ->allow_extra_args(false);
-  app.add_option("-n,--include-schema", o.include_schemas,
-                 "load only tables in schemas matching PATTERN")
-      ->allow_extra_args(false);
-  app.add_option("-T,--exclude-table", o.exclude_tables, "skip tables matching PATTERN")
-      ->allow_extra_args(false);
-  app.add_option("-N,--exclude-schema", o.exclude_schemas, "skip schemas matching PATTERN")
-      ->allow_extra_args(false);
-  app.add_option("--include-table-file", o.include_table_files,
-                 "load only the schema.table names listed in FILE")
-      ->allow_extra_args(false);
-  app.add_option("--exclude-table-file", o.exclude_table_files,
-                 "skip the schema.table names listed in FILE")
-      ->allow_extra_args(false);
+  // One value per flag: a pattern list must not swallow the positional FILE.
+  o.selection.AddOptions(app, "load", /*one_value_each=*/true);
   app.add_flag("--single-transaction", o.single_transaction,
                "load everything in one transaction: all or nothing (needs --jobs 1)");
   app.add_flag("--on-error-continue", o.on_error_continue,
