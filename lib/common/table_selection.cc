@@ -19,8 +19,7 @@ void TableSelection::AddOptions(CLI::App& app, const std::string& verb, bool one
   }
 }
 
-Status TableSelection::AddTo(TableFilter* filter, TableFilter* excludes,
-                             bool refuse_empty_include_files) const {
+Status TableSelection::AddTo(TableFilter* filter, TableFilter* excludes) const {
   for (const auto& p : include_tables) RETURN_IF_ERROR(filter->AddIncludeTable(p));
   for (const auto& p : include_schemas) RETURN_IF_ERROR(filter->AddIncludeSchema(p));
   for (const auto& p : exclude_tables) {
@@ -34,7 +33,7 @@ Status TableSelection::AddTo(TableFilter* filter, TableFilter* excludes,
   for (const auto& path : include_table_files) {
     std::vector<std::string> names;
     RETURN_IF_ERROR(LoadTableFile(path, &names));
-    if (names.empty() && refuse_empty_include_files)
+    if (names.empty())
       return Status::Usage("table file '" + path + "' lists no tables");
     for (const auto& n : names) RETURN_IF_ERROR(filter->AddIncludeExact(n));
   }

@@ -27,9 +27,9 @@ struct TableSelection {
   void AddOptions(CLI::App& app, const std::string& verb, bool one_value_each);
 
   // Adds every rule to `filter`, and the exclude rules alone to `excludes` when it is
-  // given. With `refuse_empty_include_files`, an include file listing no table is a usage
-  // error rather than no include rule at all.
-  Status AddTo(TableFilter* filter, TableFilter* excludes, bool refuse_empty_include_files) const;
+  // given. An include file listing no table is a usage error: it would otherwise add no
+  // include rule, and select every table instead of none.
+  Status AddTo(TableFilter* filter, TableFilter* excludes = nullptr) const;
 };
 
 }  // namespace segstream

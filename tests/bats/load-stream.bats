@@ -184,6 +184,14 @@ PY
   assert_success
   assert_equal "$(count orders)" 0
   same items
+  # An include file that lists nothing selects nothing: refused, not "load everything".
+  pg_psql dst t -c "TRUNCATE items"
+  printf '# nothing yet\n' >"$W/empty"
+  run --separate-stderr load-stream -d "$T" --include-table-file "$W/empty" "$W/s.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"table file '$W/empty' lists no tables"* ]]
+  assert_equal "$(count orders)" 0
+  assert_equal "$(count items)" 0
 }
 
 @test "target table missing: clear error, exit 1, nothing loaded" {

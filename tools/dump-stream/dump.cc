@@ -48,7 +48,7 @@ Status ValidateOptions(const DumpOptions& o) {
 }
 
 Status BuildFilters(const DumpOptions& o, TableFilter* filter, TableFilter* excludes) {
-  return o.selection.AddTo(filter, excludes, /*refuse_empty_include_files=*/true);
+  return o.selection.AddTo(filter, excludes);
 }
 
 // The selection for sequence values: that of the tables, but without the exclude files,

@@ -46,7 +46,7 @@ Status ValidateOptions(const LoadOptions& o) {
 }
 
 Status BuildFilter(const LoadOptions& o, TableFilter* filter) {
-  return o.selection.AddTo(filter, nullptr, /*refuse_empty_include_files=*/false);
+  return o.selection.AddTo(filter);
 }
 
 std::string TaskName(const Task& t) {
