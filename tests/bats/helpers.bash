@@ -14,3 +14,21 @@ export PATH="$SEGSTREAM_BIN:$PATH"
 export SEGSTREAM_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 export SEGSTREAM_TESTDATA="${SEGSTREAM_TESTDATA:-$SEGSTREAM_ROOT/../shared/testdata}"
 source "$SEGSTREAM_ROOT/scripts/pg-cluster.sh"
+
+# stream_frames FILE: the frames of a stream file, one per line, as
+# "offset type table_id stored_len" (preambles skipped), for tests that damage or cut a
+# stream at a chosen frame.
+stream_frames() {
+  python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+pos = 0
+while pos < len(data):
+    if data[pos] == 0x89:
+        pos += 16
+        continue
+    typ, flags, codec, _, tid, stored, raw, _ = struct.unpack_from('<BBBBIIIQ', data, pos)
+    print(pos, typ, tid, stored)
+    pos += 24 + stored
+PY
+}

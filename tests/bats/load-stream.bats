@@ -42,31 +42,16 @@ create_targets() {
 same() { [ "$(pg_table_hash src app "$1")" = "$(pg_table_hash dst t "${2:-$1}")" ]; }
 count() { pg_psql dst t -c "SELECT count(*) FROM $1"; }
 
-# Frames of a stream file, one per line: offset type table_id stored_len.
-frames() {
-  python3 - "$1" <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-pos = 0
-while pos < len(data):
-    if data[pos] == 0x89:
-        pos += 16
-        continue
-    typ, flags, codec, _, tid, stored, raw, _ = struct.unpack_from('<BBBBIIIQ', data, pos)
-    print(pos, typ, tid, stored)
-    pos += 24 + stored
-PY
-}
 # cut_before FILE TYPE: the file up to (not including) the last frame of TYPE.
 cut_before_last() {
   local off
-  off=$(frames "$1" | awk -v t="$2" '$2 == t { o = $1 } END { print o }')
+  off=$(stream_frames "$1" | awk -v t="$2" '$2 == t { o = $1 } END { print o }')
   head -c "$off" "$1"
 }
 # flip_in_data FILE N: flips one payload byte of the Nth DATA frame.
 flip_in_data() {
   local off
-  off=$(frames "$1" | awk -v n="$2" '$2 == 3 && ++k == n { print $1 + 24 + 100 }')
+  off=$(stream_frames "$1" | awk -v n="$2" '$2 == 3 && ++k == n { print $1 + 24 + 100 }')
   python3 - "$1" "$off" <<'PY'
 import sys
 p, off = sys.argv[1], int(sys.argv[2])

@@ -28,20 +28,7 @@ EOF
 }
 
 # Prints "offset type stored_len" for each frame of a stream file (types as numbers).
-frames_of() {
-  python3 - "$1" <<'EOF'
-import struct, sys
-b = open(sys.argv[1], 'rb').read()
-pos = 0
-while pos < len(b):
-    if b[pos] == 0x89:
-        pos += 16
-        continue
-    t, f, c, r, tid, sl, rl, ck = struct.unpack('<BBBBIIIQ', b[pos:pos + 24])
-    print(pos, t, sl)
-    pos += 24 + sl
-EOF
-}
+frames_of() { stream_frames "$1" | awk '{ print $1, $2, $4 }'; }
 
 @test "--help describes the flags and exits 0" {
   run --separate-stderr toc --help
