@@ -32,3 +32,7 @@ while pos < len(data):
     pos += 24 + stored
 PY
 }
+
+# schema_of [PG_DUMP_ARGS] CONNINFO: pg_dump --schema-only, without the per-run \restrict
+# keys of current minor releases, for comparing a source's schema with a target's.
+schema_of() { pg_dump --schema-only "$@" | grep -v '^\\\(un\)\?restrict '; }

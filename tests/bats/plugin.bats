@@ -30,8 +30,6 @@ setup() {
   printf 'executablepath: %s\noptions:\n  directory: %s/store\n' "$PLUGIN" "$BATS_TEST_TMPDIR" > "$CONFIG"
 }
 
-schema_of() { pg_dump --schema-only "$1" | grep -v '^\\\(un\)\?restrict '; }
-
 @test "plugin_api_version answers as gpbackup expects" {
   run "$PLUGIN" plugin_api_version
   assert_success

@@ -107,8 +107,7 @@ make_target_tables() {
   assert_success
   [[ "$stderr" == *"pre-data was applied by an earlier run"* ]]
   assert_same_tables
-  diff <(pg_dump --schema-only -N segstream "$(src)" | grep -v '^\\\(un\)\?restrict ') \
-       <(pg_dump --schema-only -N segstream "$(dst)" | grep -v '^\\\(un\)\?restrict ')
+  diff <(schema_of -N segstream "$(src)") <(schema_of -N segstream "$(dst)")
   run pg_psql "$DST" app -c "SELECT last_value FROM public.s"
   assert_output 40
 }
@@ -122,8 +121,7 @@ make_target_tables() {
     load-stream -d "$(dst)" --create-db --schema --resume -q
   assert_same_tables
   # t1's index and the sequences come with the schema although t1's rows were not resent.
-  diff <(pg_dump --schema-only -N segstream "$(src)" | grep -v '^\\\(un\)\?restrict ') \
-       <(pg_dump --schema-only -N segstream "$(dst)" | grep -v '^\\\(un\)\?restrict ')
+  diff <(schema_of -N segstream "$(src)") <(schema_of -N segstream "$(dst)")
   run pg_psql "$DST" app -c "SELECT last_value FROM public.s"
   assert_output 40
 }
@@ -138,8 +136,7 @@ make_target_tables() {
   assert_success
   [[ "$stderr" == *"load-stream: warning: post-data: "*" objects were built by an earlier run; kept"* ]]
   assert_same_tables
-  diff <(pg_dump --schema-only -N segstream "$(src)" | grep -v '^\\\(un\)\?restrict ') \
-       <(pg_dump --schema-only -N segstream "$(dst)" | grep -v '^\\\(un\)\?restrict ')
+  diff <(schema_of -N segstream "$(src)") <(schema_of -N segstream "$(dst)")
   # Done now: a further run applies nothing.
   run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume "$BATS_FILE_TMPDIR/full.sgs"
   assert_success

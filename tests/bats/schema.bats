@@ -84,9 +84,6 @@ teardown() { pg_stop "$DST" immediate; }
 src() { pg_conn src app; }
 dst() { pg_conn "$DST" "${1:-app}"; }
 
-# pg_dump --schema-only without the per-run \restrict keys of current minor releases.
-schema_of() { pg_dump --schema-only "$1" | grep -v '^\\\(un\)\?restrict '; }
-
 assert_same_schema() {
   diff <(schema_of "$(src)") <(schema_of "$(dst)")
 }

@@ -50,8 +50,7 @@ teardown_file() { pg_stop_all; }
   pg_psql dst -c "CREATE ROLE toc_reader NOLOGIN"
   toc --extract-schema "$BATS_FILE_TMPDIR/a.sgs" | sed '/^-- stream 1, section globals$/,/^-- stream 1, section pre-data$/d' |
     psql -X -q -v ON_ERROR_STOP=1 "$(pg_conn dst app)" >/dev/null
-  diff <(pg_dump --schema-only "$(pg_conn src app)" | grep -v '^\\\(un\)\?restrict ') \
-       <(pg_dump --schema-only "$(pg_conn dst app)" | grep -v '^\\\(un\)\?restrict ')
+  diff <(schema_of "$(pg_conn src app)") <(schema_of "$(pg_conn dst app)")
 }
 
 @test "a stream without schema sections says so on stderr and prints nothing" {
