@@ -139,18 +139,14 @@ Status Splitter::OnRows(const Event& e) {
       }
       break;
     case PlacementKind::kRoundRobin:
-      for (auto it = e.rows.begin(); it.Next(&row);) {
-        ++t.rows;
-        int32_t target = t.placement.NextRoundRobin();
-        Status st = t.writers[target]->AddRow(row);
-        if (!st.ok()) return OutputFailed(target, std::move(st));
-      }
-      break;
     case PlacementKind::kFirstOutput:
       for (auto it = e.rows.begin(); it.Next(&row);) {
         ++t.rows;
-        Status st = t.writers[0]->AddRow(row);
-        if (!st.ok()) return OutputFailed(0, std::move(st));
+        int32_t target = t.placement.kind() == PlacementKind::kFirstOutput
+                             ? 0
+                             : t.placement.NextRoundRobin();
+        Status st = t.writers[target]->AddRow(row);
+        if (!st.ok()) return OutputFailed(target, std::move(st));
       }
       break;
     case PlacementKind::kReplicate:
