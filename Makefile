@@ -105,7 +105,7 @@ $(FUZZ_BIN): $(wildcard lib/common/*.cc lib/common/*.h)
 fuzz: deps $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	  -max_len=65536 $(BUILD)/fuzz/corpus tests/fuzz
+	  -max_len=262144 -dict=tests/fuzz/json.dict $(BUILD)/fuzz/corpus tests/fuzz
 
 bench: all $(TEST_BINS)
 	bench/run.sh

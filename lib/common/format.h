@@ -56,6 +56,10 @@ inline constexpr uint8_t kMaxCodec = 3;
 // A PostgreSQL COPY row is at most 1 GiB, so one frame holding one such row must fit.
 inline constexpr uint32_t kMaxPayload = (1u << 30) + (1u << 20);
 inline constexpr uint32_t kMaxJsonPayload = 64u << 20;  // metadata frames
+// Arrays and objects nested in one metadata payload. Our own metadata nests three levels
+// (the sequences list of a SQL frame); the limit leaves room for unknown keys and keeps a
+// hostile payload from recursing through the JSON library's parser and destructor.
+inline constexpr int kMaxJsonDepth = 64;
 // Target raw size of a DATA frame. 1 MiB: zstd -3 per frame then comes within 1% of
 // whole-stream zstd on COPY text (256 KiB frames were 6% larger), at ~4 MiB per writer.
 inline constexpr size_t kDefaultFrameSize = 1u << 20;

@@ -66,7 +66,9 @@ Status ServerError(PGconn* conn, const std::string& what, const PGresult* res) {
 }
 
 Result<PgResultPtr> Exec(PGconn* conn, const std::string& sql) {
-  PgResultPtr res(PQexec(conn, sql.c_str()));
+  // The extended protocol runs exactly one statement: text that smuggles a second one in
+  // fails as a whole instead of running it.
+  PgResultPtr res(PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
   auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ServerError(conn, "query failed", res.get());
   return res;

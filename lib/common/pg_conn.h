@@ -37,7 +37,10 @@ Result<PgConnPtr> Connect(const ConnOptions& options);
 // "host:port database db user u": for messages and stream headers; never the password.
 std::string DescribeConnection(PGconn* conn);
 
-// Runs one statement; anything but COMMAND_OK / TUPLES_OK is a kServer Status.
+// Runs one statement, never more (the extended query protocol refuses a second), so no
+// text that reached `sql` can add statements of its own; anything but COMMAND_OK /
+// TUPLES_OK is a kServer Status. Scripts of several statements are split first
+// (load-stream's sql_split.h) and run one by one.
 Result<PgResultPtr> Exec(PGconn* conn, const std::string& sql);
 Result<PgResultPtr> ExecParams(PGconn* conn, const std::string& sql,
                                const std::vector<std::optional<std::string>>& params);

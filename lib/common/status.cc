@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "lib/common/text_escape.h"
+
 namespace segstream {
 
 Status Status::FromErrno(int err, const std::string& what) {
@@ -42,8 +44,10 @@ int ExitCodeFor(ErrorKind kind) {
 }
 
 int ReportError(const char* tool, const Status& status) {
-  std::fprintf(stderr, "%s: error: %s\n", tool, status.ToString().c_str());
-  if (status.hint()) std::fprintf(stderr, "%s: hint: %s\n", tool, status.hint()->c_str());
+  // Messages quote names and values from streams: escaped here, once, for every tool.
+  std::fprintf(stderr, "%s: error: %s\n", tool, EscapeForMessage(status.ToString()).c_str());
+  if (status.hint())
+    std::fprintf(stderr, "%s: hint: %s\n", tool, EscapeForMessage(*status.hint()).c_str());
   return ExitCodeFor(status.kind());
 }
 

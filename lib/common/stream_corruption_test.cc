@@ -605,6 +605,62 @@ TEST(StreamCorruption, MetadataThatIsNotAJsonObjectIsCorrupt) {
   ExpectCorrupt(ReadStream(s.bytes()), "does not hold a JSON object");
 }
 
+// Regression: 100,000 levels of nesting overflowed the stack in the JSON library (SIGSEGV
+// in toc, load-stream, zpipe -t and segsplit). The depth is bounded before parsing.
+std::string Nested(const std::string& open, const std::string& close, int levels,
+                   const std::string& inner = "1") {
+  std::string text;
+  for (int i = 0; i < levels; ++i) text += open;
+  text += inner;
+  for (int i = 0; i < levels; ++i) text += close;
+  return text;
+}
+
+TEST(StreamCorruption, DeeplyNestedStreamHeaderIsCorruptNotACrash) {
+  for (const auto& [open, close] : std::vector<std::pair<std::string, std::string>>{
+           {"[", "]"}, {"{\"a\":", "}"}}) {
+    std::string text = "{\"producer\":\"x\",\"deep\":" + Nested(open, close, 100000) + "}";
+    RawStream s;
+    s.Preamble().Frame(static_cast<uint8_t>(FrameType::kStreamHeader), 0, 0, Bytes(text));
+    Status st = ReadStream(s.bytes());
+    ExpectCorrupt(st, "stream-header frame nests JSON deeper than 64 levels");
+    EXPECT_EQ(st.offset(), format::kPreambleSize);
+    EXPECT_EQ(st.frame(), 1u);
+  }
+}
+
+TEST(StreamCorruption, DeeplyNestedTableBeginIsCorruptNotACrash) {
+  std::string text = "{\"schema\":\"public\",\"name\":\"t\",\"columns\":[],\"x\":" +
+                     Nested("[", "]", 100000) + "}";
+  RawStream s;
+  s.Preamble().Header().Frame(static_cast<uint8_t>(FrameType::kTableBegin), 0, 1, Bytes(text));
+  ExpectCorrupt(ReadStream(s.bytes()), "nests JSON deeper than 64 levels");
+}
+
+TEST(StreamCorruption, NestingUpToTheLimitIsRead) {
+  // The object itself is level 1; 63 more levels of unknown key make 64.
+  std::string text = "{\"producer\":\"x\",\"deep\":" + Nested("[", "]", 63) + "}";
+  RawStream s;
+  s.Preamble().Frame(static_cast<uint8_t>(FrameType::kStreamHeader), 0, 0, Bytes(text));
+  s.StreamEnd([](StreamTotals* t) { t->frames = 1; });
+  EXPECT_TRUE(ReadStream(s.bytes()).ok()) << ReadStream(s.bytes()).ToString();
+
+  std::string over = "{\"producer\":\"x\",\"deep\":" + Nested("[", "]", 64) + "}";
+  RawStream t;
+  t.Preamble().Frame(static_cast<uint8_t>(FrameType::kStreamHeader), 0, 0, Bytes(over));
+  ExpectCorrupt(ReadStream(t.bytes()), "deeper than 64 levels");
+}
+
+TEST(JsonNestingDepth, BracketsInStringsAndEscapesDoNotCount) {
+  auto depth = [](const std::string& s) { return JsonNestingDepth(Bytes(s), 64); };
+  EXPECT_EQ(depth("{}"), 1);
+  EXPECT_EQ(depth("{\"a\":[[1],{\"b\":2}]}"), 3);
+  EXPECT_EQ(depth("{\"[[[[\":\"{{{{\"}"), 1);
+  EXPECT_EQ(depth("{\"a\\\"[[\":1}"), 1);   // an escaped quote does not end the string
+  EXPECT_EQ(depth("{\"a\\\\\":[1]}"), 2);  // an escaped backslash does
+  EXPECT_EQ(depth(std::string(1000, '[')), 65);   // counting stops past the limit
+}
+
 TEST(StreamCorruption, StreamTrailerDisagreeingWithTheStream) {
   const std::vector<std::pair<std::string, void (*)(StreamTotals*)>> lies = {
       {"tables 3 in trailer, 2 in stream", [](StreamTotals* t) { t->tables += 1; }},

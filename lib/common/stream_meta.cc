@@ -8,6 +8,8 @@
 #include <random>
 #include <set>
 
+#include "lib/common/format.h"
+
 namespace segstream {
 
 namespace {
@@ -107,7 +109,35 @@ bool ParseDigestHex(const std::string& hex, uint64_t* digest) {
   return true;
 }
 
+int JsonNestingDepth(std::span<const uint8_t> text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint8_t c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped byte cannot end the string
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<Json> ParseJsonPayload(std::span<const uint8_t> payload, const char* what) {
+  // Bounded before parsing: the parse, copies and destruction of a JSON value recurse once
+  // per level, and 100,000 levels overflow the stack.
+  if (JsonNestingDepth(payload, format::kMaxJsonDepth) > format::kMaxJsonDepth)
+    return Status::Corrupt(std::string(what) + " frame nests JSON deeper than " +
+                           std::to_string(format::kMaxJsonDepth) + " levels");
   Json j = Json::parse(payload.begin(), payload.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object())
     return Status::Corrupt(std::string(what) + " frame does not hold a JSON object");
@@ -157,6 +187,11 @@ Result<StreamInfo> StreamInfo::FromJson(const Json& j) {
     Get(j, "copy_format", &s.copy_format);
     Get(j, "segment", &s.segment);
     Get(j, "segments", &s.segments);
+    // It reaches COPY's ENCODING option and client_encoding: a name, nothing else.
+    if (s.encoding.size() > 32 ||
+        s.encoding.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789_") != std::string::npos)
+      return Status::Corrupt("stream header names an invalid encoding '" + s.encoding + "'");
     if (s.copy_format != "text" && s.copy_format != "csv" && s.copy_format != "binary")
       return Status::Corrupt("stream header names unknown COPY format '" + s.copy_format + "'");
     s.extra = Extra(j, {"producer", "stream_id", "created_at", "server_version",
@@ -214,6 +249,14 @@ Result<TableInfo> TableInfo::FromJson(const Json& j) {
     Get(j, "estimated_rows", &t.estimated_rows);
     Get(j, "part", &t.part);
     Get(j, "parts", &t.parts);
+    // Names become quoted identifiers; a NUL would end the SQL text inside one.
+    std::vector<const std::string*> names = {&t.schema, &t.name};
+    for (const auto& c : t.columns) names.push_back(&c.name);
+    for (const auto& k : t.primary_key) names.push_back(&k);
+    for (const auto& k : t.distribution_key) names.push_back(&k);
+    for (const std::string* n : names)
+      if (n->find('\0') != std::string::npos)
+        return Status::Corrupt("table-begin metadata has a name with a NUL byte");
     t.extra = Extra(j, {"schema", "name", "columns", "primary_key", "partition_parent",
                         "partition_bound", "hash_partition_key", "distribution_policy",
                         "distribution_key", "distribution_opclasses", "estimated_rows", "part",

@@ -94,6 +94,11 @@ std::string QuoteLiteral(const std::string& value);
 std::string DigestHex(uint64_t digest);
 bool ParseDigestHex(const std::string& hex, uint64_t* digest);
 
+// The deepest nesting of arrays and objects in JSON text, counting no further than one past
+// `limit`. Brackets inside strings do not count; malformed text is the parser's to refuse.
+int JsonNestingDepth(std::span<const uint8_t> text, int limit);
+// One metadata payload as a JSON object; kCorrupt when it is not one or nests deeper than
+// format::kMaxJsonDepth.
 Result<Json> ParseJsonPayload(std::span<const uint8_t> payload, const char* what);
 std::string NowIso8601();
 std::string RandomHexId();

@@ -112,8 +112,9 @@ Status StreamReader::HandleFrame(const RawFrame& frame, Event* event, bool* emit
   if (state_ == State::kExpectHeader) {
     if (h.frame_type() != FrameType::kStreamHeader)
       return Fail(Status::Corrupt("stream does not begin with a stream header"), frame);
-    ASSIGN_OR_RETURN(Json j, DecodeJson(frame, "stream-header"));
-    auto info = StreamInfo::FromJson(j);
+    auto j = DecodeJson(frame, "stream-header");
+    if (!j.ok()) return Fail(j.take_status(), frame);
+    auto info = StreamInfo::FromJson(j.value());
     if (!info.ok()) return Fail(info.take_status(), frame);
     stream_ = std::move(info.value());
     ++stream_number_;

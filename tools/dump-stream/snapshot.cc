@@ -16,14 +16,14 @@ Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding) {
   settings["extra_float_digits"] = "3";
   settings["TimeZone"] = "UTC";
   settings["row_security"] = "off";
-  std::string sql;
-  for (auto it = settings.begin(); it != settings.end(); ++it) {
-    sql += "SET " + it.key() + " = " + QuoteLiteral(it.value().get<std::string>()) + "; ";
-  }
+  std::vector<std::string> statements;
+  for (auto it = settings.begin(); it != settings.end(); ++it)
+    statements.push_back("SET " + it.key() + " = " + QuoteLiteral(it.value().get<std::string>()));
   // Not recorded: they only keep the server from ending a long dump.
-  sql += "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; ";
-  sql += "SET lock_timeout = 0;";
-  ASSIGN_OR_RETURN(PgResultPtr res, Exec(conn, sql));
+  statements.push_back("SET statement_timeout = 0");
+  statements.push_back("SET idle_in_transaction_session_timeout = 0");
+  statements.push_back("SET lock_timeout = 0");
+  for (const auto& sql : statements) RETURN_IF_ERROR(Exec(conn, sql).status());
   return settings;
 }
 

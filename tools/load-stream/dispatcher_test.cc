@@ -107,7 +107,7 @@ TEST(CreateTableSql, QuotesEveryIdentifier) {
   TableInfo info;
   info.columns = {{"id", "integer", true}, {"x\"; DROP TABLE y; --", "text", false}};
   info.primary_key = {"id"};
-  EXPECT_EQ(CreateTableSql("public.\"T\"", info),
+  EXPECT_EQ(CreateTableSql("public.\"T\"", info, {"integer", "text"}),
             "CREATE TABLE public.\"T\" (id integer NOT NULL, \"x\"\"; DROP TABLE y; --\" text, "
             "PRIMARY KEY (id))");
 }

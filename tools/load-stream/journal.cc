@@ -21,8 +21,10 @@ std::string DefaultResumeKey(const StreamInfo& stream) {
 Status Journal::Ensure() {
   // IF NOT EXISTS is not race-free between concurrent first runs; one run per target is
   // the documented use.
+  auto schema = Exec(conn_, "CREATE SCHEMA IF NOT EXISTS segstream");
+  if (!schema.ok())
+    return schema.take_status().Prefix("cannot create the resume journal's schema segstream");
   auto res = Exec(conn_,
-                  "CREATE SCHEMA IF NOT EXISTS segstream; "
                   "CREATE TABLE IF NOT EXISTS segstream.journal ("
                   " resume_key text NOT NULL, schema_name text NOT NULL, table_name text NOT NULL,"
                   " part int NOT NULL, parts int NOT NULL, rows bigint NOT NULL,"

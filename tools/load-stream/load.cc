@@ -11,6 +11,7 @@
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_reader.h"
 #include "lib/common/table_filter.h"
+#include "lib/common/text_escape.h"
 #include "lib/common/schema_archive.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/journal.h"
@@ -90,7 +91,7 @@ struct ReadState {
 };
 
 void Warn(const LoadOptions& o, const std::string& msg) {
-  if (!o.quiet) std::fprintf(stderr, "%s: warning: %s\n", kTool, msg.c_str());
+  if (!o.quiet) std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(msg).c_str());
 }
 
 // One SQL frame. Nothing in it runs unless the user asked for its kind of section.
@@ -217,7 +218,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           task->error = st.ToString();
           task->outcome = TaskOutcome::kFailed;
           if (o.dry_run || o.on_error_continue)
-            std::fprintf(stderr, "%s: warning: %s\n", kTool, task->error.c_str());
+            std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(task->error).c_str());
           state->unloaded.push_back(std::move(task));
           if (st.kind() == ErrorKind::kCorrupt) return st;
           if (!o.dry_run && !o.on_error_continue) {
@@ -284,9 +285,10 @@ void PrintOutcomes(const std::vector<const Task*>& tasks) {
     }
   }
   std::fprintf(stderr, "%s: committed %zu table%s%s%s\n", kTool, n_committed,
-               n_committed == 1 ? "" : "s", n_committed ? ": " : "", committed.c_str());
+               n_committed == 1 ? "" : "s", n_committed ? ": " : "",
+               EscapeForMessage(committed).c_str());
   std::fprintf(stderr, "%s: not committed %zu table%s%s%s\n", kTool, n_not, n_not == 1 ? "" : "s",
-               n_not ? ": " : "", not_committed.c_str());
+               n_not ? ": " : "", EscapeForMessage(not_committed).c_str());
 }
 
 Status AnalyzeTargets(PGconn* conn, const std::vector<const Task*>& tasks) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "lib/common/child_process.h"
+#include "lib/common/text_escape.h"
 #include "tools/load-stream/sql_split.h"
 
 namespace segstream {
@@ -61,7 +62,8 @@ bool ExistingRole(const std::string& stmt, const std::string& sqlstate, bool qui
   if (sqlstate != "42710" || !StartsWithWords(stmt, "CREATE ROLE")) return false;
   if (!quiet) {
     std::string what = stmt.substr(0, stmt.find_first_of(";\n"));
-    std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool, what.c_str());
+    std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool,
+                 EscapeForMessage(what).c_str());
   }
   return true;
 }
@@ -135,7 +137,6 @@ Status ApplySequences(PGconn* conn, const SqlSection& section) {
   auto it = section.extra.find("sequences");
   if (it == section.extra.end()) return Status::Ok();
   if (!it->is_array()) return Status::Corrupt("the sequences section has no sequence list");
-  std::string sql;
   for (const Json& s : *it) {
     if (!s.is_object() || !s.contains("schema") || !s.contains("name") ||
         !s.contains("last_value") || !s.contains("is_called") || !s["schema"].is_string() ||
@@ -144,14 +145,17 @@ Status ApplySequences(PGconn* conn, const SqlSection& section) {
     std::string value = s["last_value"].get<std::string>();
     if (!IsInteger(value))
       return Status::Corrupt("sequence value '" + value + "' is not an integer");
-    std::string qualified =
-        QuoteIdent(s["schema"].get<std::string>()) + "." + QuoteIdent(s["name"].get<std::string>());
-    sql += "SELECT pg_catalog.setval(" + QuoteLiteral(qualified) + ", " + value + ", " +
-           (s["is_called"].get<bool>() ? "true" : "false") + ");\n";
+    std::string schema = s["schema"].get<std::string>();
+    std::string name = s["name"].get<std::string>();
+    // Names and value are bound parameters: the server resolves the sequence itself.
+    auto res = ExecParams(conn,
+                          "SELECT pg_catalog.setval(pg_catalog.format('%I.%I', $1::text, "
+                          "$2::text)::regclass, $3::bigint, $4::boolean)",
+                          {schema, name, value, s["is_called"].get<bool>() ? "true" : "false"});
+    if (!res.ok())
+      return res.take_status().Prefix("cannot set sequence " + QuoteIdent(schema) + "." +
+                                      QuoteIdent(name));
   }
-  if (sql.empty()) return Status::Ok();
-  auto res = Exec(conn, sql);
-  if (!res.ok()) return res.take_status().Prefix("cannot set the sequences");
   return Status::Ok();
 }
 

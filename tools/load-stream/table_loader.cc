@@ -107,13 +107,16 @@ Status TableLoader::Load(Task* task, bool* aborted) {
   };
   bool freeze = false;
   if (!plan.create_sql.empty() && !created_.count(plan.qualified)) {
-    auto res = Exec(conn_.get(), plan.create_sql);
-    if (!res.ok()) return fail(res.take_status().Prefix("cannot create " + plan.qualified), false);
+    for (const auto& sql : plan.create_sql) {
+      auto res = Exec(conn_.get(), sql);
+      if (!res.ok())
+        return fail(res.take_status().Prefix("cannot create " + plan.qualified), false);
+    }
     created_.insert(plan.qualified);
     freeze = true;
   }
-  if (!plan.before_copy_sql.empty()) {
-    auto res = Exec(conn_.get(), plan.before_copy_sql);
+  for (const auto& sql : plan.before_copy_sql) {
+    auto res = Exec(conn_.get(), sql);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot prepare " + task->source), false);
   }
   if (task->truncate) {
@@ -133,7 +136,8 @@ Status TableLoader::Load(Task* task, bool* aborted) {
   if (freeze) sql += ", FREEZE";
   sql += ")";
   {
-    PgResultPtr res(PQexec(conn_.get(), sql.c_str()));
+    // One statement, never more (see Exec).
+    PgResultPtr res(PQexecParams(conn_.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
     if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN)
       return fail(ServerError(conn_.get(), "cannot start COPY into " + plan.qualified, res.get()),
                   false);
@@ -193,8 +197,8 @@ Status TableLoader::Load(Task* task, bool* aborted) {
                                 " rows, the table trailer says " +
                                 std::to_string(task->trailer.totals.rows)),
                 false);
-  if (!plan.after_copy_sql.empty()) {
-    auto res = Exec(conn_.get(), plan.after_copy_sql);
+  for (const auto& sql : plan.after_copy_sql) {
+    auto res = Exec(conn_.get(), sql);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot write " + task->source), false);
   }
   if (!task->resume_key.empty()) {

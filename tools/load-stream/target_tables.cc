@@ -6,7 +6,7 @@
 namespace segstream {
 
 TargetResolver::TargetResolver(PGconn* conn, const LoadOptions& options)
-    : conn_(conn), options_(options) {}
+    : conn_(conn), options_(options), types_(conn) {}
 
 Status TargetResolver::Init() {
   for (const auto& m : options_.table_map) {
@@ -37,13 +37,13 @@ std::pair<std::string, std::string> TargetResolver::MapName(const TableInfo& inf
   return {schema, name};
 }
 
-std::string CreateTableSql(const std::string& qualified, const TableInfo& info) {
+std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
+                           const std::vector<std::string>& types) {
   std::string sql = "CREATE TABLE " + qualified + " (";
   for (size_t i = 0; i < info.columns.size(); ++i) {
     const auto& c = info.columns[i];
     if (i) sql += ", ";
-    // The type is format_type() output from the source catalog: SQL already.
-    sql += QuoteIdent(c.name) + " " + c.type;
+    sql += QuoteIdent(c.name) + " " + types.at(i);
     if (c.not_null) sql += " NOT NULL";
   }
   if (!info.primary_key.empty()) {
@@ -101,19 +101,19 @@ std::shared_ptr<TargetPlan> LargeObjectsPlan() {
   plan->name = "segstream_large_objects";
   plan->qualified = "pg_temp.segstream_large_objects";
   plan->column_list = "(loid, \"offset\", data)";
-  plan->before_copy_sql =
-      "SET LOCAL client_min_messages = warning; "
+  plan->before_copy_sql = {
+      "SET LOCAL client_min_messages = warning",
       "CREATE TEMP TABLE IF NOT EXISTS segstream_large_objects (loid pg_catalog.oid NOT NULL, "
-      "\"offset\" pg_catalog.int8, data pg_catalog.bytea) ON COMMIT DELETE ROWS";
-  plan->after_copy_sql =
+      "\"offset\" pg_catalog.int8, data pg_catalog.bytea) ON COMMIT DELETE ROWS"};
+  plan->after_copy_sql = {
       "SELECT pg_catalog.count(CASE WHEN m.oid IS NULL THEN pg_catalog.lo_create(t.loid)::text "
       "WHEN pg_catalog.length(pg_catalog.lo_get(t.loid, 0, 1)) > 0 "
       "THEN pg_catalog.lo_truncate(pg_catalog.lo_open(t.loid, 131072), 0)::text END) "
       "FROM pg_temp.segstream_large_objects t LEFT JOIN pg_catalog.pg_largeobject_metadata m "
-      "ON m.oid = t.loid WHERE t.\"offset\" IS NULL; "
+      "ON m.oid = t.loid WHERE t.\"offset\" IS NULL",
       "SELECT pg_catalog.count(CASE WHEN pg_catalog.lo_put(loid, \"offset\", data) IS NULL "
-      "THEN 1 END) FROM pg_temp.segstream_large_objects WHERE \"offset\" IS NOT NULL; "
-      "DELETE FROM pg_temp.segstream_large_objects";
+      "THEN 1 END) FROM pg_temp.segstream_large_objects WHERE \"offset\" IS NOT NULL",
+      "DELETE FROM pg_temp.segstream_large_objects"};
   return plan;
 }
 
@@ -148,14 +148,22 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
     if (!options_.create_tables)
       return Status::Server("target table " + plan->qualified + " does not exist")
           .WithHint("create it first, or pass --create-tables");
-    std::string sql = "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) + "; " +
-                      CreateTableSql(plan->qualified, info);
+    std::vector<std::string> types;
+    for (const auto& c : info.columns) {
+      auto type = types_.Resolve(c.name, c.type);
+      if (!type.ok()) return type.take_status().WithTable(info.QualifiedName());
+      types.push_back(*type);
+    }
+    std::vector<std::string> statements = {"CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema),
+                                           CreateTableSql(plan->qualified, info, types)};
     if (execute_create) {
-      auto created = Exec(conn_, sql);
-      if (!created.ok())
-        return created.take_status().Prefix("cannot create " + plan->qualified);
+      for (const auto& sql : statements) {
+        auto created = Exec(conn_, sql);
+        if (!created.ok())
+          return created.take_status().Prefix("cannot create " + plan->qualified);
+      }
     } else {
-      plan->create_sql = sql;
+      plan->create_sql = std::move(statements);
     }
     plan->created = true;
   } else {

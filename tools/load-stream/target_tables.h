@@ -13,6 +13,7 @@
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/stream_meta.h"
+#include "tools/load-stream/column_types.h"
 #include "tools/load-stream/load_options.h"
 
 namespace segstream {
@@ -22,13 +23,14 @@ struct TargetPlan {
   std::string name;           // unquoted
   std::string qualified;      // quoted schema.name, for SQL and messages
   std::string column_list;    // "(a, \"B c\")" in stream column order
-  std::string create_sql;     // set when the table must still be created (single transaction)
+  // Set when the table must still be created (single transaction): one statement each.
+  std::vector<std::string> create_sql;
   bool partitioned = false;   // COPY FREEZE is not allowed on a partitioned table
   bool created = false;       // created by this run
   // Large objects (lib/common/large_objects.h): COPY fills a temporary table that
   // before_copy_sql makes, and after_copy_sql writes the objects from it.
-  std::string before_copy_sql;
-  std::string after_copy_sql;
+  std::vector<std::string> before_copy_sql;
+  std::vector<std::string> after_copy_sql;
 };
 
 class TargetResolver {
@@ -51,11 +53,14 @@ class TargetResolver {
 
   PGconn* conn_;
   const LoadOptions& options_;
+  load::TypeResolver types_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> map_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<TargetPlan>> cache_;
 };
 
-// "CREATE TABLE q (cols..., PRIMARY KEY (...))" from a stream's column metadata.
-std::string CreateTableSql(const std::string& qualified, const TableInfo& info);
+// "CREATE TABLE q (cols..., PRIMARY KEY (...))" from a stream's column metadata, with
+// `types[i]` (checked by load::TypeResolver, never the stream's text) for column i.
+std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
+                           const std::vector<std::string>& types);
 
 }  // namespace segstream

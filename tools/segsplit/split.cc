@@ -10,6 +10,7 @@
 
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_reader.h"
+#include "lib/common/text_escape.h"
 #include "tools/segsplit/outputs.h"
 #include "tools/segsplit/placement.h"
 #include "tools/segsplit/segsplit.h"
@@ -108,7 +109,8 @@ Status Splitter::OnTableBegin(const Event& e) {
   if (!placement.ok()) return placement.take_status();
   auto t = std::make_unique<OpenTable>(OpenTable{info.QualifiedName(), std::move(*placement), {}, 0});
   if (options_.verbose)
-    std::fprintf(stderr, "segsplit: %s: %s\n", t->qualified.c_str(), t->placement.Describe().c_str());
+    std::fprintf(stderr, "segsplit: %s: %s\n", EscapeForMessage(t->qualified).c_str(),
+                 EscapeForMessage(t->placement.Describe()).c_str());
   for (size_t i = 0; i < outputs_->size(); ++i) {
     auto w = (*outputs_)[i].writer->NewTable(info);
     if (!w.ok()) return OutputFailed(i, w.take_status());

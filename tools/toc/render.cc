@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lib/common/text_escape.h"
+
 namespace segstream::toc {
 
 namespace {
@@ -15,7 +17,7 @@ std::string TableLabel(const TableSummary& t) {
   std::string label = t.info.QualifiedName();
   if (t.info.parts > 1)
     label += " (part " + std::to_string(t.info.part + 1) + " of " + std::to_string(t.info.parts) + ")";
-  return label;
+  return EscapeForMessage(label);  // a listing is read on a terminal
 }
 
 std::string SegmentLabel(const StreamInfo& info) {
@@ -60,7 +62,7 @@ void AppendHeader(const StreamSummary& s, size_t number, bool human, std::string
   auto line = [out](const char* key, const std::string& value) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "  %-13s", key);
-    *out += buf + value + "\n";
+    *out += buf + EscapeForMessage(value) + "\n";
   };
   *out += "stream " + std::to_string(number) + "\n";
   line("producer", OrDash(i.producer));

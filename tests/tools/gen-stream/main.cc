@@ -40,6 +40,9 @@ struct GenOptions {
   std::string bad_trailer;
   bool unended_table = false;
   std::string preamble;
+  std::string label_type = "text";  // the second column's type in TABLE_BEGIN
+  int nest_header = 0;  // a stream whose header carries a key nested this deep, then stops
+  int nest_table = 0;   // the same in its first TABLE_BEGIN frame
 };
 
 struct GenTable {
@@ -107,6 +110,40 @@ Status EmitPreamble(const std::string& version) {
   return WriteAll(1, p, sizeof p, "stdout");
 }
 
+void WriteRawFrame(std::string* out, format::FrameType type, uint32_t table_id,
+                   const std::string& text) {
+  FrameHeader h;
+  h.type = static_cast<uint8_t>(type);
+  h.codec = format::Codec::kNone;
+  h.table_id = table_id;
+  h.stored_len = h.raw_len = static_cast<uint32_t>(text.size());
+  std::span<const uint8_t> payload(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  uint8_t header[format::kFrameHeaderSize];
+  EncodeFrameHeader(&h, payload, header);
+  out->append(reinterpret_cast<const char*>(header), sizeof header);
+  out->append(text);
+}
+
+// A hostile stream: metadata with a key nested `levels` deep (written as text, since no
+// JSON library could build it without recursing), in the header or the first TABLE_BEGIN.
+Status EmitNested(const StreamInfo& info, int levels, bool in_table) {
+  std::string deep(static_cast<size_t>(levels), '[');
+  deep += "1";
+  deep.append(static_cast<size_t>(levels), ']');
+  uint8_t p[format::kPreambleSize];
+  EncodePreamble(p);
+  std::string out(reinterpret_cast<const char*>(p), sizeof p);
+  std::string header = info.ToJson().dump();
+  if (!in_table) header = header.substr(0, header.size() - 1) + ",\"deep\":" + deep + "}";
+  WriteRawFrame(&out, format::FrameType::kStreamHeader, 0, header);
+  if (in_table) {
+    WriteRawFrame(&out, format::FrameType::kTableBegin, 1,
+                  "{\"schema\":\"public\",\"name\":\"t1\",\"columns\":[{\"name\":\"id\","
+                  "\"type\":\"integer\"}],\"deep\":" + deep + "}");
+  }
+  return WriteAll(1, out.data(), out.size(), "stdout");
+}
+
 // Writes one table's rows as DATA frames by hand, so that the trailer can be made to lie.
 Status WriteLyingTable(StreamWriter* writer, const GenOptions& o, int t, const TableInfo& info) {
   ASSIGN_OR_RETURN(uint32_t id, writer->OpenTable(info));
@@ -157,6 +194,8 @@ Status Generate(const GenOptions& o) {
   info.copy_format = o.copy_format;
   info.segment = o.segment;
   info.segments = o.segments;
+  if (o.nest_header > 0) return EmitNested(info, o.nest_header, false);
+  if (o.nest_table > 0) return EmitNested(info, o.nest_table, true);
   RETURN_IF_ERROR(writer.Begin(info));
 
   struct Part {
@@ -170,7 +209,7 @@ Status Generate(const GenOptions& o) {
     TableInfo ti;
     ti.schema = gt.schema;
     ti.name = gt.name;
-    ti.columns = {{"id", "integer", true}, {"label", "text", false}, {"pad", "text", false}};
+    ti.columns = {{"id", "integer", true}, {"label", o.label_type, false}, {"pad", "text", false}};
     ti.primary_key = {"id"};
     ti.estimated_rows = static_cast<int64_t>(o.rows);
     bool last = t == o.tables - 1;
@@ -229,6 +268,9 @@ int main(int argc, char** argv) {
   CLI::App app{"gen-stream: writes a generated segstream to stdout (test-only)"};
   app.add_option("--tables", o.tables, "number of tables")->check(CLI::Range(0, 100000));
   app.add_option("--rows", o.rows, "rows per table");
+  app.add_option("--label-type", o.label_type, "the type TABLE_BEGIN gives column label");
+  app.add_option("--nest-header", o.nest_header, "only a header with a key nested N deep");
+  app.add_option("--nest-table", o.nest_table, "only a header and a TABLE_BEGIN nested N deep");
   app.add_option("--row-bytes", o.row_bytes, "padding bytes per row");
   app.add_option("--name", o.names, "schema.table for the next table (repeatable)");
   app.add_option("--codec", o.codec, "none, zstd, lz4 or gzip");
