@@ -637,6 +637,23 @@ TEST(StreamCorruption, DeeplyNestedTableBeginIsCorruptNotACrash) {
   ExpectCorrupt(ReadStream(s.bytes()), "nests JSON deeper than 64 levels");
 }
 
+// Found by the metadata fuzzer: a count beyond 64 bits parses as a double, and converting
+// it to an integer was undefined behaviour (UBSan: outside the range of 'unsigned long').
+TEST(StreamCorruption, MetadataNumbersThatAreNotIntegersInRangeAreCorrupt) {
+  for (const char* bytes : {"4184467440737095516162", "1.5", "-1", "1e3", "\"2\""}) {
+    RawStream s;
+    s.Preamble().Header().Begin(1).Data(1, {"1\n"});
+    std::string trailer = std::string("{\"rows\":1,\"bytes\":") + bytes +
+                          ",\"frames\":1,\"digest\":\"0000000000000000\"}";
+    s.Frame(static_cast<uint8_t>(FrameType::kTableEnd), 0, 1, Bytes(trailer));
+    ExpectCorrupt(ReadStream(s.bytes()), "malformed table-end metadata");
+  }
+  RawStream t;
+  std::string header = "{\"producer\":\"x\",\"segment\":1e300}";
+  t.Preamble().Frame(static_cast<uint8_t>(FrameType::kStreamHeader), 0, 0, Bytes(header));
+  ExpectCorrupt(ReadStream(t.bytes()), "'segment' is not an integer in range");
+}
+
 TEST(StreamCorruption, NestingUpToTheLimitIsRead) {
   // The object itself is level 1; 63 more levels of unknown key make 64.
   std::string text = "{\"producer\":\"x\",\"deep\":" + Nested("[", "]", 63) + "}";

@@ -18,7 +18,12 @@ namespace {
 template <typename T>
 void Get(const Json& j, const char* key, T* out) {
   auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) *out = it->template get<T>();
+  if (it == j.end() || it->is_null()) return;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    *out = JsonInteger<T>(*it, key);
+  } else {
+    *out = it->template get<T>();
+  }
 }
 
 // Keeps the keys a struct does not know, so they pass through unchanged.
@@ -273,9 +278,9 @@ Json TableTrailer::ToJson() const {
 Result<TableTrailer> TableTrailer::FromJson(const Json& j) {
   return Guarded("table-end", [&]() -> Result<TableTrailer> {
     TableTrailer t;
-    t.totals.rows = j.at("rows").get<uint64_t>();
-    t.totals.bytes = j.at("bytes").get<uint64_t>();
-    t.frames = j.at("frames").get<uint64_t>();
+    t.totals.rows = JsonIntegerAt<uint64_t>(j, "rows");
+    t.totals.bytes = JsonIntegerAt<uint64_t>(j, "bytes");
+    t.frames = JsonIntegerAt<uint64_t>(j, "frames");
     if (!ParseDigestHex(j.at("digest").get<std::string>(), &t.totals.digest))
       return Status::Corrupt("table-end digest is not 16 hex digits");
     return t;
@@ -289,10 +294,10 @@ Json StreamTotals::ToJson() const {
 Result<StreamTotals> StreamTotals::FromJson(const Json& j) {
   return Guarded("stream-end", [&]() -> Result<StreamTotals> {
     StreamTotals t;
-    t.tables = j.at("tables").get<uint64_t>();
-    t.rows = j.at("rows").get<uint64_t>();
-    t.bytes = j.at("bytes").get<uint64_t>();
-    t.frames = j.at("frames").get<uint64_t>();
+    t.tables = JsonIntegerAt<uint64_t>(j, "tables");
+    t.rows = JsonIntegerAt<uint64_t>(j, "rows");
+    t.bytes = JsonIntegerAt<uint64_t>(j, "bytes");
+    t.frames = JsonIntegerAt<uint64_t>(j, "frames");
     return t;
   });
 }

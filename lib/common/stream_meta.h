@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <vector>
@@ -93,6 +96,30 @@ std::string QuoteIdent(const std::string& ident);
 std::string QuoteLiteral(const std::string& value);
 std::string DigestHex(uint64_t digest);
 bool ParseDigestHex(const std::string& hex, uint64_t* digest);
+
+// An integer member of stream metadata, checked: the JSON library converts a fraction or a
+// number beyond 64 bits (stored as a double) to an integer type without complaint, and a
+// double out of the type's range is undefined behaviour. Throws std::out_of_range, which
+// the FromJson functions report as malformed metadata.
+template <typename T>
+T JsonInteger(const Json& v, const char* key) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  bool fits = false;
+  if (v.is_number_unsigned()) {
+    fits = v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+  } else if (v.is_number_integer()) {
+    int64_t n = v.get<int64_t>();
+    fits = std::is_signed_v<T> ? n >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                                     n <= static_cast<int64_t>(std::numeric_limits<T>::max())
+                               : n >= 0;
+  }
+  if (!fits) throw std::out_of_range(std::string("'") + key + "' is not an integer in range");
+  return v.get<T>();
+}
+template <typename T>
+T JsonIntegerAt(const Json& j, const char* key) {
+  return JsonInteger<T>(j.at(key), key);
+}
 
 // The deepest nesting of arrays and objects in JSON text, counting no further than one past
 // `limit`. Brackets inside strings do not count; malformed text is the parser's to refuse.

@@ -33,17 +33,17 @@ Json TableSummary::ToJson() const {
 Result<TableSummary> TableSummary::FromJson(const Json& j) {
   try {
     TableSummary t;
-    t.table_id = j.at("table_id").get<uint32_t>();
+    t.table_id = JsonIntegerAt<uint32_t>(j, "table_id");
     ASSIGN_OR_RETURN(t.info, TableInfo::FromJson(j.at("table")));
     if (j.contains("trailer")) {
       ASSIGN_OR_RETURN(TableTrailer tr, TableTrailer::FromJson(j.at("trailer")));
       t.trailer = tr;
     }
-    t.frames = j.at("frames").get<uint64_t>();
-    t.stored_bytes = j.at("stored_bytes").get<uint64_t>();
-    t.raw_bytes = j.at("raw_bytes").get<uint64_t>();
-    t.codecs = j.at("codecs").get<uint8_t>();
-    t.offset = j.at("offset").get<uint64_t>();
+    t.frames = JsonIntegerAt<uint64_t>(j, "frames");
+    t.stored_bytes = JsonIntegerAt<uint64_t>(j, "stored_bytes");
+    t.raw_bytes = JsonIntegerAt<uint64_t>(j, "raw_bytes");
+    t.codecs = JsonIntegerAt<uint8_t>(j, "codecs");
+    t.offset = JsonIntegerAt<uint64_t>(j, "offset");
     return t;
   } catch (const std::exception& e) {
     return Status::Corrupt(std::string("malformed index entry: ") + e.what());
@@ -72,7 +72,7 @@ Result<StreamSummary> StreamSummary::FromJson(const Json& j) {
       ASSIGN_OR_RETURN(StreamTotals totals, StreamTotals::FromJson(j.at("totals")));
       s.totals = totals;
     }
-    s.stored_bytes = j.at("stored_bytes").get<uint64_t>();
+    s.stored_bytes = JsonIntegerAt<uint64_t>(j, "stored_bytes");
     return s;
   } catch (const std::exception& e) {
     return Status::Corrupt(std::string("malformed index: ") + e.what());
