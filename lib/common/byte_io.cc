@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
+
+#include "lib/common/termination.h"
 
 namespace segstream {
 
@@ -206,10 +209,44 @@ Result<UniqueFd> OpenInput(const std::string& path) {
   return UniqueFd(fd);
 }
 
-Result<UniqueFd> OpenOutput(const std::string& path) {
+PendingOutput::~PendingOutput() {
+  if (temp_.empty()) return;
+  ::unlink(temp_.c_str());
+  UnregisterCleanupPath(temp_);
+}
+
+Status PendingOutput::Commit() {
+  if (temp_.empty()) return Status::Ok();
+  if (::rename(temp_.c_str(), final_.c_str()) != 0)
+    return Status::FromErrno(errno, "cannot rename " + temp_ + " to " + final_);
+  UnregisterCleanupPath(temp_);
+  temp_.clear();
+  return Status::Ok();
+}
+
+Result<UniqueFd> OpenOutput(const std::string& path, PendingOutput* pending) {
   if (path.empty() || path == "-") return UniqueFd(1);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(errno, "cannot open " + path);
+    return UniqueFd(fd);
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string templ = dir + "." + base + ".XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  int fd = ::mkostemp(buf.data(), O_CLOEXEC);
   if (fd < 0) return Status::FromErrno(errno, "cannot create " + path);
+  // mkostemp makes the file 0600; the finished file gets what open(2) would have given it.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  (void)::fchmod(fd, 0666 & ~mask);
+  pending->temp_ = buf.data();
+  pending->final_ = path;
+  RegisterCleanupPath(pending->temp_);
   return UniqueFd(fd);
 }
 

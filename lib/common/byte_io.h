@@ -112,8 +112,27 @@ class BufferedSink {
 
 // Opens FILE for reading, or stdin for "" / "-". `name` is what messages call it.
 Result<UniqueFd> OpenInput(const std::string& path);
-// Opens FILE for writing (created, truncated), or stdout for "" / "-".
-Result<UniqueFd> OpenOutput(const std::string& path);
+// -o FILE, one rule for every tool: the bytes go to a temporary file beside FILE
+// (".FILE.XXXXXX", registered for removal on a signal), renamed to FILE by Commit() once
+// everything is written and closed. A failure or a signal before that leaves nothing
+// named FILE, and an existing FILE untouched. Devices and FIFOs (/dev/null, a named pipe)
+// are written in place; stdout ("" or "-") needs no commit.
+class PendingOutput {
+ public:
+  PendingOutput() = default;
+  ~PendingOutput();  // removes the temporary file unless committed
+  PendingOutput(const PendingOutput&) = delete;
+  PendingOutput& operator=(const PendingOutput&) = delete;
+  // Renames the temporary file to its final name; call after closing the fd.
+  Status Commit();
+
+ private:
+  friend Result<UniqueFd> OpenOutput(const std::string& path, PendingOutput* pending);
+  std::string temp_;
+  std::string final_;
+};
+// Opens FILE for writing as PendingOutput describes, or stdout for "" / "-".
+Result<UniqueFd> OpenOutput(const std::string& path, PendingOutput* pending);
 std::string DisplayName(const std::string& path);  // "stdin"/"stdout" for "-"
 
 // zstd's rule: binary output to a terminal is refused unless forced.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 
 #include "lib/common/byte_io.h"
+#include "lib/common/termination.h"
 
 extern char** environ;
 
@@ -106,9 +108,22 @@ Result<ChildResult> RunChild(const ChildSpec& spec) {
   posix_spawn_file_actions_adddup2(&sa.actions,
                                    spec.stdout_fd < 0 ? out_write.get() : spec.stdout_fd, 1);
   posix_spawn_file_actions_adddup2(&sa.actions, err_write.get(), 2);
+  // The child starts with no signal blocked and SIGPIPE at its default: our mask (the
+  // termination signals, termination.h) and ignored dispositions would survive exec.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &sa.actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawnp(&pid, argv[0], &sa.actions, &attr, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) return Status::FromErrno(rc, "cannot run " + spec.argv[0]);
+  RegisterChild(pid);
   // Our copies of the write ends must go, or the reads below never see end of input.
   out_write = UniqueFd();
   err_write = UniqueFd();
@@ -119,6 +134,7 @@ Result<ChildResult> RunChild(const ChildSpec& spec) {
   while (waitpid(pid, &wstatus, 0) < 0) {
     if (errno != EINTR) return Status::FromErrno(errno, "waiting for " + spec.argv[0]);
   }
+  UnregisterChild(pid);
   if (WIFEXITED(wstatus)) {
     result.exit_status = WEXITSTATUS(wstatus);
   } else if (WIFSIGNALED(wstatus)) {
@@ -183,7 +199,10 @@ ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname) {
 
 TempFile& TempFile::operator=(TempFile&& other) noexcept {
   if (this != &other) {
-    if (!path_.empty()) unlink(path_.c_str());
+    if (!path_.empty()) {
+      unlink(path_.c_str());
+      UnregisterCleanupPath(path_);
+    }
     path_ = std::move(other.path_);
     other.path_.clear();
   }
@@ -191,7 +210,9 @@ TempFile& TempFile::operator=(TempFile&& other) noexcept {
 }
 
 TempFile::~TempFile() {
-  if (!path_.empty()) unlink(path_.c_str());
+  if (path_.empty()) return;
+  unlink(path_.c_str());
+  UnregisterCleanupPath(path_);
 }
 
 Result<TempFile> TempFile::Create(const std::string& prefix) {
@@ -204,6 +225,7 @@ Result<TempFile> TempFile::Create(const std::string& prefix) {
   close(fd);
   TempFile f;
   f.path_ = buf.data();
+  RegisterCleanupPath(f.path_);  // a signal must not leave it behind either
   return f;
 }
 

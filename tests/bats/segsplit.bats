@@ -191,7 +191,7 @@ check_key() {
 
 # ---- bad input ------------------------------------------------------------------------------
 
-@test "corrupt input: exit 3, outputs left without a stream trailer" {
+@test "corrupt input: exit 3, and no output file is left behind" {
   cp "$BATS_FILE_TMPDIR/src.text.sgs" "$BATS_TEST_TMPDIR/bad.sgs"
   # flip one byte inside the first DATA frame's payload
   printf '\x00' | dd of="$BATS_TEST_TMPDIR/bad.sgs" bs=1 seek=3000 conv=notrunc 2>/dev/null
@@ -200,8 +200,7 @@ check_key() {
   [ "$status" -eq 3 ]
   assert_output ''
   [[ "$stderr" == "segsplit: error: "* ]]
-  run toc --verify "$BATS_TEST_TMPDIR/c0.sgs"
-  [ "$status" -eq 3 ]
+  [ ! -e "$BATS_TEST_TMPDIR/c0.sgs" ] && [ ! -e "$BATS_TEST_TMPDIR/c1.sgs" ]
 }
 
 @test "a trailer whose digest or row count lies: exit 3 for every method, no valid output" {
@@ -212,8 +211,7 @@ check_key() {
       "$BATS_TEST_TMPDIR/lie.sgs"
     [ "$status" -eq 3 ]
     [[ "$stderr" == "segsplit: error: table digest mismatch: trailer "*", data "*"(table public.t2, frame "* ]]
-    run toc --verify "$BATS_TEST_TMPDIR/l0.sgs"
-    [ "$status" -eq 3 ]
+    [ ! -e "$BATS_TEST_TMPDIR/l0.sgs" ]
   done
   gen-stream --tables 2 --rows 50 --bad-trailer rows >"$BATS_TEST_TMPDIR/lie.sgs"
   run --separate-stderr segsplit --round-robin --segments 3 -f -o "$BATS_TEST_TMPDIR/l%d.sgs" \
@@ -264,8 +262,7 @@ check_key() {
   [ "$status" -eq 3 ]
   assert_output ''
   [[ "${stderr_lines[0]}" == 'segsplit: error: cannot place row 2: column id: '*bigint*12x*'(table public.bad'* ]]
-  run toc --verify "$BATS_TEST_TMPDIR/b0.sgs"
-  [ "$status" -eq 3 ]
+  [ ! -e "$BATS_TEST_TMPDIR/b0.sgs" ]
 }
 
 @test "failing --to-command child: its exit status is reported, exit 1" {

@@ -151,7 +151,8 @@ Status RunDump(const DumpOptions& o) {
   TableFilter excludes;
   RETURN_IF_ERROR(BuildFilters(o, &filter, &excludes));
 
-  ASSIGN_OR_RETURN(UniqueFd out, OpenOutput(o.output));
+  PendingOutput pending;
+  ASSIGN_OR_RETURN(UniqueFd out, OpenOutput(o.output, &pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(out.get(), o.force));
 
   ASSIGN_OR_RETURN(PgConnPtr leader, Connect(o.conn));
@@ -274,6 +275,7 @@ Status RunDump(const DumpOptions& o) {
   RETURN_IF_ERROR(writer.Finish());
   RETURN_IF_ERROR(sink.Flush());
   RETURN_IF_ERROR(out.Close(DisplayName(o.output)));
+  RETURN_IF_ERROR(pending.Commit());
   progress.Finish();
   // Read-only: ending it only releases the locks and the exported snapshot.
   (void)Exec(leader.get(), "COMMIT");

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/size_suffix.h"
@@ -23,6 +24,7 @@ int UsageError(const std::string& message) {
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
+  segstream::InstallTerminationHandling("dump-stream");
   segstream::DumpOptions o;
   std::string progress;
   std::string split;

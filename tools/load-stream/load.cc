@@ -11,6 +11,7 @@
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_reader.h"
 #include "lib/common/table_filter.h"
+#include "lib/common/termination.h"
 #include "lib/common/text_escape.h"
 #include "lib/common/schema_archive.h"
 #include "tools/load-stream/dispatcher.h"
@@ -356,6 +357,13 @@ Status RunLoad(const LoadOptions& o) {
 
   ReadState state;
   state.journal = journal.get();
+  // A signal ends the run with the summary a failure prints (termination.h).
+  TerminationReport report([&dispatcher] {
+    std::vector<const Task*> now;
+    if (dispatcher)
+      for (Task* t : dispatcher->tasks()) now.push_back(t);
+    PrintOutcomes(now);
+  });
   Status input_status = ReadInput(o, &reader, filter, &resolver, dispatcher.get(), &progress,
                                   control.get(), first, &state);
   std::vector<const Task*> tasks;

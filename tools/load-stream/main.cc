@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/load-stream/load_options.h"
@@ -14,6 +15,7 @@ constexpr const char* kVersion = "load-stream (segstream) 0.1.0";
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
+  segstream::InstallTerminationHandling("load-stream");
   segstream::LoadOptions o;
   std::string progress;
   bool version = false;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "lib/common/format.h"
+#include "lib/common/termination.h"
 #include "tools/load-stream/journal.h"
 
 namespace segstream {
@@ -47,6 +48,7 @@ Status TableLoader::FinishSingleTransaction() {
     }
     return Status::Ok();
   }
+  CommitScope scope;  // a signal waits until the outcome is recorded (termination.h)
   auto res = Exec(conn_.get(), "COMMIT");
   for (Task* t : loaded_) t->outcome = res.ok() ? TaskOutcome::kCommitted : TaskOutcome::kNotLoaded;
   if (!res.ok()) return res.take_status().Prefix("cannot commit the single transaction");
@@ -215,6 +217,7 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     task->outcome = TaskOutcome::kLoaded;
     loaded_.push_back(task);
   } else {
+    CommitScope scope;  // a signal waits until the outcome is recorded (termination.h)
     auto commit = Exec(conn_.get(), "COMMIT");
     in_transaction_ = false;
     if (!commit.ok()) return commit.take_status().Prefix("cannot commit " + plan.qualified);

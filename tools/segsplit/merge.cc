@@ -156,7 +156,8 @@ Status RunMerge(const MergeOptions& options) {
   if (options.inputs.empty()) return Status::Usage("no input streams given");
   auto shared = std::make_shared<Shared>(options.progress);
   shared->headers.resize(options.inputs.size());
-  ASSIGN_OR_RETURN(shared->out_fd, OpenOutput(options.output));
+  PendingOutput pending;
+  ASSIGN_OR_RETURN(shared->out_fd, OpenOutput(options.output, &pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(shared->out_fd.get(), options.force));
   WriterOptions wo;
   wo.write_index = IsSeekableFile(shared->out_fd.get());
@@ -195,7 +196,8 @@ Status RunMerge(const MergeOptions& options) {
   RETURN_IF_ERROR(shared->writer->Finish());
   shared->progress.Finish();
   RETURN_IF_ERROR(shared->sink->Flush());
-  return shared->out_fd.Close(DisplayName(options.output));
+  RETURN_IF_ERROR(shared->out_fd.Close(DisplayName(options.output)));
+  return pending.Commit();
 }
 
 }  // namespace segstream::segsplit

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "lib/common/termination.h"
+
 namespace segstream::segsplit {
 
 std::string SubstituteSegment(const std::string& pattern, int i) {
@@ -35,7 +37,7 @@ Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
     auto out = std::make_unique<Output>();
     std::string path = SubstituteSegment(pattern, i);
     out->name = DisplayName(path);
-    ASSIGN_OR_RETURN(out->fd, OpenOutput(path));
+    ASSIGN_OR_RETURN(out->fd, OpenOutput(path, &out->pending));
     RETURN_IF_ERROR(RefuseTerminalOutput(out->fd.get(), force));
     WriterOptions o = options;
     o.write_index = IsSeekableFile(out->fd.get());  // toc lists indexed files instantly
@@ -64,11 +66,15 @@ Status OutputSet::StartCommands(const std::string& command, int n, WriterOptions
       // The child: only async-signal-safe calls until exec.
       if (dup2(read_end.get(), STDIN_FILENO) < 0) _exit(127);
       signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; children expect default
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);  // and so does our blocked mask
       setenv("SEGSTREAM_SEGMENT", segment.c_str(), 1);
       execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     out->pid = pid;
+    RegisterChild(pid);
     out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
     out->writer = std::make_unique<StreamWriter>(out->sink.get(), options);
     outputs_.push_back(std::move(out));
@@ -85,6 +91,7 @@ Status OutputSet::WaitChild(Output* out) {
   do {
     r = waitpid(out->pid, &status, 0);
   } while (r < 0 && errno == EINTR);
+  UnregisterChild(out->pid);
   out->pid = -1;
   if (r < 0) return Status::FromErrno(errno, "cannot wait for " + out->name);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
@@ -111,6 +118,9 @@ Status OutputSet::Close() {
       st = std::move(st).WithHint("the command was: " + commands_[i]);
     if (first.ok() && !st.ok()) first = std::move(st);
   }
+  // All or none: a resize must not leave some new files beside old ones.
+  if (!first.ok()) return first;
+  for (auto& out : outputs_) RETURN_IF_ERROR(out->pending.Commit());
   return first;
 }
 

@@ -17,6 +17,7 @@ namespace segstream::segsplit {
 struct Output {
   std::string name;  // the file, or "command for segment i"
   UniqueFd fd;
+  PendingOutput pending;  // -o files: renamed into place only when every output succeeded
   std::unique_ptr<BufferedSink> sink;
   std::unique_ptr<StreamWriter> writer;
   pid_t pid = -1;  // the child, for --to-command

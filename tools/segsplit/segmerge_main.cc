@@ -3,12 +3,14 @@
 
 #include <cstdio>
 
+#include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/segsplit/segsplit.h"
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
+  segstream::InstallTerminationHandling("segmerge");
   constexpr const char* kTool = "segmerge";
   segstream::segsplit::MergeOptions o;
   std::string progress;

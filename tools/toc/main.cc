@@ -3,12 +3,14 @@
 
 #include <cstdio>
 
+#include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "tools/toc/toc.h"
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
+  segstream::InstallTerminationHandling("toc");
   using segstream::toc::kToolName;
   segstream::toc::TocOptions o;
   CLI::App app{"toc: list, verify and extract the contents of a segstream without a database"};

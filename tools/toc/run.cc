@@ -33,7 +33,8 @@ Status Run(const TocOptions& options) {
     return Status::Usage("no input: stdin is a terminal")
         .WithHint("name a stream file, or pipe one in: toc backup.sgs");
   ASSIGN_OR_RETURN(UniqueFd in_fd, OpenInput(options.input));
-  ASSIGN_OR_RETURN(UniqueFd out_fd, OpenOutput(options.output));
+  PendingOutput pending;
+  ASSIGN_OR_RETURN(UniqueFd out_fd, OpenOutput(options.output, &pending));
   Input in{in_fd.get(), DisplayName(options.input)};
   BufferedSink out(out_fd.get(), options.output == "-" ? "stdout" : options.output);
   Status st = (options.list_schema || options.extract_schema) ? Schema(in, options, &out)
@@ -41,7 +42,8 @@ Status Run(const TocOptions& options) {
               : options.verify         ? Verify(in, options, &out)
                                        : List(in, options, &out);
   RETURN_IF_ERROR(st);
-  return out_fd.Close(options.output);
+  RETURN_IF_ERROR(out_fd.Close(options.output));
+  return pending.Commit();
 }
 
 }  // namespace segstream::toc

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/status.h"
@@ -16,6 +17,7 @@ namespace zp = segstream::zpipe;
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
+  segstream::InstallTerminationHandling("zpipe");
   zp::Options o;
   std::string codec = "zstd";
   std::string long_value, progress_value;

@@ -45,21 +45,6 @@ Status CheckLevel(const Options& o) {
   return Status::Ok();
 }
 
-// Removes a partly written output file on failure, as zstd does: a half file named like a
-// finished one is worse than none.
-class OutputFile {
- public:
-  explicit OutputFile(std::string path) : path_(std::move(path)) {}
-  ~OutputFile() {
-    if (!committed_ && !path_.empty() && path_ != "-") ::unlink(path_.c_str());
-  }
-  void Commit() { committed_ = true; }
-
- private:
-  std::string path_;
-  bool committed_ = false;
-};
-
 Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* progress) {
   ASSIGN_OR_RETURN(auto head, source->Peek(kDetectBytes));
   InputFormat format = DetectFormat(head);
@@ -86,8 +71,8 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
   }
 
   UniqueFd out_fd;
-  ASSIGN_OR_RETURN(out_fd, OpenOutput(o.output));
-  OutputFile output_file(o.output);
+  PendingOutput pending;
+  ASSIGN_OR_RETURN(out_fd, OpenOutput(o.output, &pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(out_fd.get(), o.force));
   std::string out_name = o.output.empty() || o.output == "-" ? "stdout" : o.output;
 
@@ -117,8 +102,7 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
   }
   RETURN_IF_ERROR(st);
   RETURN_IF_ERROR(out_fd.Close(out_name));
-  output_file.Commit();
-  return Status::Ok();
+  return pending.Commit();
 }
 
 }  // namespace

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# SIGTERM, SIGINT and SIGHUP mid-transfer, and failures, for every tool: exit 128+signal,
+# what was committed stays and is named, nothing in flight is committed, and no partial
+# output (-o) or temporary file is left behind. And -o's one rule: FILE appears only when
+# the tool succeeded, and an existing FILE survives a failure untouched.
+load helpers
+
+setup_file() {
+  pg_start sig
+  pg_psql sig -c "CREATE DATABASE app"
+  pg_psql sig app -c "
+    CREATE TABLE small (id integer PRIMARY KEY, note text);
+    INSERT INTO small SELECT i, 'n' || i FROM generate_series(1, 1000) i;
+    CREATE TABLE big (id integer, pad text);
+    INSERT INTO big SELECT i, repeat('z', 200) FROM generate_series(1, 100000) i;
+    CREATE INDEX ON big (id);"
+}
+
+teardown_file() { pg_stop_all; }
+
+setup() {
+  W="$BATS_TEST_TMPDIR"
+  SRC=$(pg_conn sig app)
+  export TMPDIR="$W/tmp"
+  mkdir -p "$TMPDIR"
+}
+
+# wait_for CMD...: polls CMD for up to 30 s.
+wait_for() {
+  local tries=0
+  until "$@"; do
+    [ $tries -lt 300 ] || return 1
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
+# hold_lock TABLE: another session holds an ACCESS EXCLUSIVE lock on TABLE until release_lock.
+hold_lock() {
+  mkfifo "$W/lock.in"
+  psql "$SRC" -X -q -At <"$W/lock.in" >"$W/lock.out" 2>&1 &
+  LOCK_HOLDER=$!
+  exec 5>"$W/lock.in"
+  echo "BEGIN; LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&5
+  wait_for test -s "$W/lock.out"
+}
+release_lock() {
+  echo "COMMIT;" >&5
+  exec 5>&-
+  wait "$LOCK_HOLDER" || true
+}
+
+# no_leftovers DIR: TMPDIR is empty and DIR holds no temporary output (".NAME.XXXXXX").
+no_leftovers() {
+  [ -z "$(ls -A "$TMPDIR")" ] || { ls -la "$TMPDIR"; return 1; }
+  [ -z "$(find "$1" -maxdepth 1 -name '.*.??????')" ] || { ls -la "$1"; return 1; }
+}
+
+@test "load-stream: SIGTERM mid-table prints the summary, commits nothing in flight, exits 143" {
+  pg_psql sig -c "CREATE DATABASE tgt"
+  pg_psql sig tgt -c "CREATE TABLE small (id integer PRIMARY KEY, note text); CREATE TABLE big (id integer, pad text)"
+  dump-stream -d "$SRC" -t small -o "$W/small.sgs"
+  dump-stream -d "$SRC" -t big -o "$W/big.sgs"
+  # small whole, then big without its trailer: big stays open.
+  local cut
+  cut=$(stream_frames "$W/big.sgs" | awk '$2 == 4 { print $1 }')
+  mkfifo "$W/in"
+  load-stream -d "$(pg_conn sig tgt)" "$W/in" 2>"$W/err" &
+  local loader=$!
+  { cat "$W/small.sgs"; head -c "$cut" "$W/big.sgs"; sleep 60; } >"$W/in" &
+  local feeder=$!
+  wait_for test "$(pg_psql sig tgt -c 'SELECT count(*) FROM small')" = 1000
+  kill -TERM "$loader"
+  local rc=0
+  wait "$loader" || rc=$?
+  kill "$feeder" 2>/dev/null || true
+  cat "$W/err"
+  [ "$rc" -eq 143 ]
+  grep -q '^load-stream: committed 1 table: public.small$' "$W/err"
+  grep -q '^load-stream: not committed 1 table: public.big$' "$W/err"
+  grep -q '^load-stream: interrupted by SIGTERM$' "$W/err"
+  [ "$(pg_psql sig tgt -c 'SELECT count(*) FROM big')" = 0 ]
+  pg_psql sig -c "DROP DATABASE tgt WITH (FORCE)"
+}
+
+@test "every tool exits 128+signal for SIGTERM, SIGINT and SIGHUP, leaving no output" {
+  gen-stream --tables 1 --rows 20000 --row-bytes 100 >"$W/s.sgs"
+  touch "$W/mark"
+  local sig code
+  for sig in TERM:143 INT:130 HUP:129; do
+    code=${sig#*:}
+    sig=${sig%:*}
+    for cmd in "zpipe -c zstd -o $W/out.zst" "segsplit -n 2 --round-robin -o $W/out%d.sgs" \
+               "toc -x public.t1 -o $W/out.copy" "segmerge -o $W/merged.sgs"; do
+      rm -f "$W/in"
+      mkfifo "$W/in"
+      $cmd "$W/in" 2>"$W/err" &
+      local pid=$!
+      { head -c 300000 "$W/s.sgs"; sleep 60; } >"$W/in" &
+      local feeder=$!
+      sleep 0.5
+      kill -"$sig" "$pid"
+      local rc=0
+      wait "$pid" || rc=$?
+      kill "$feeder" 2>/dev/null || true
+      [ "$rc" -eq "$code" ] || { echo "$cmd: SIG$sig gave $rc: $(cat "$W/err")"; false; }
+      grep -q "interrupted by SIG$sig" "$W/err"
+      no_leftovers "$W" || { echo "$cmd left files behind"; false; }
+    done
+  done
+}
+
+@test "dump-stream: SIGTERM while waiting for a lock leaves no -o file and no temporary file" {
+  touch "$W/mark"
+  hold_lock big
+  dump-stream -d "$SRC" --schema -o "$W/d.sgs" 2>"$W/err" &
+  local pid=$!
+  sleep 1
+  [ -n "$(ls -A "$W" | grep '^\.d\.sgs\.')" ]  # the temporary name exists while it runs
+  kill -TERM "$pid"
+  local rc=0
+  wait "$pid" || rc=$?
+  release_lock
+  cat "$W/err"
+  [ "$rc" -eq 143 ]
+  [ ! -e "$W/d.sgs" ]
+  no_leftovers "$W"
+}
+
+@test "load-stream --schema: SIGTERM mid-data removes the schema's temporary files" {
+  dump-stream -d "$SRC" --schema -o "$W/s.sgs"
+  local cut
+  # Up to the stream trailer: post-data is held in a temporary file until the end.
+  cut=$(stream_frames "$W/s.sgs" | awk '$2 == 6 { print $1 }')
+  pg_psql sig -c "DROP DATABASE IF EXISTS tgt2"
+  mkfifo "$W/in"
+  load-stream -d "$(pg_conn sig tgt2)" --schema --create-db "$W/in" 2>"$W/err" &
+  local pid=$!
+  { head -c "$cut" "$W/s.sgs"; sleep 60; } >"$W/in" &
+  local feeder=$!
+  wait_for eval 'ls "$TMPDIR" | grep -q "^segstream-post-data\."'
+  kill -TERM "$pid"
+  local rc=0
+  wait "$pid" || rc=$?
+  kill "$feeder" 2>/dev/null || true
+  cat "$W/err"
+  [ "$rc" -eq 143 ]
+  no_leftovers "$W"
+  pg_psql sig -c "DROP DATABASE tgt2 WITH (FORCE)"
+}
+
+@test "-o FILE: a failure leaves no FILE, and an existing FILE untouched" {
+  gen-stream --tables 1 --rows 10 >"$W/good.sgs"
+  head -c 300 "$W/good.sgs" >"$W/cut.sgs"
+  touch "$W/mark"
+  run --separate-stderr zpipe -c zstd -o "$W/z.sgs" "$W/cut.sgs"
+  assert_equal "$status" 3
+  [ ! -e "$W/z.sgs" ]
+  run --separate-stderr segsplit -n 2 --round-robin -o "$W/part%d.sgs" "$W/cut.sgs"
+  assert_equal "$status" 3
+  [ ! -e "$W/part0.sgs" ] && [ ! -e "$W/part1.sgs" ]
+  run --separate-stderr segmerge -o "$W/m.sgs" "$W/good.sgs" "$W/cut.sgs"
+  [ "$status" -ne 0 ]
+  [ ! -e "$W/m.sgs" ]
+  echo precious >"$W/keep.sgs"
+  run --separate-stderr dump-stream -d "host=/nonexistent" -o "$W/keep.sgs"
+  assert_equal "$status" 1
+  [ "$(cat "$W/keep.sgs")" = precious ]
+  run --separate-stderr toc -x public.t1 -o "$W/keep.sgs" "$W/cut.sgs"
+  assert_equal "$status" 3
+  [ "$(cat "$W/keep.sgs")" = precious ]
+  no_leftovers "$W"
+}
+
+@test "-o FILE: success replaces FILE with the mode open(2) gives; /dev/null is written in place" {
+  gen-stream --tables 1 --rows 10 >"$W/good.sgs"
+  echo old >"$W/z.sgs"
+  ( umask 027; zpipe -c zstd -o "$W/z.sgs" "$W/good.sgs" )
+  [ "$(stat -c %a "$W/z.sgs")" = 640 ]
+  toc --verify -q "$W/z.sgs"
+  zpipe -c zstd -o /dev/null "$W/good.sgs"
+  [ -c /dev/null ]
+  segsplit -n 2 --round-robin -o "$W/p%d.sgs" "$W/good.sgs"
+  [ "$(stat -c %a "$W/p0.sgs")" = 644 ]
+}
