@@ -193,8 +193,12 @@ Status BufferedSink::Flush() {
   return st;
 }
 
-std::string DisplayName(const std::string& path) {
+std::string InputName(const std::string& path) {
   return path.empty() || path == "-" ? std::string("stdin") : path;
+}
+
+std::string OutputName(const std::string& path) {
+  return path.empty() || path == "-" ? std::string("stdout") : path;
 }
 
 Result<UniqueFd> OpenInput(const std::string& path) {

@@ -133,7 +133,9 @@ class PendingOutput {
 };
 // Opens FILE for writing as PendingOutput describes, or stdout for "" / "-".
 Result<UniqueFd> OpenOutput(const std::string& path, PendingOutput* pending);
-std::string DisplayName(const std::string& path);  // "stdin"/"stdout" for "-"
+// What messages call an input or output path: "stdin" / "stdout" for "" and "-".
+std::string InputName(const std::string& path);
+std::string OutputName(const std::string& path);
 
 // zstd's rule: binary output to a terminal is refused unless forced.
 Status RefuseTerminalOutput(int fd, bool force);

@@ -183,3 +183,44 @@ no_leftovers() {
   segsplit -n 2 --round-robin -o "$W/p%d.sgs" "$W/good.sgs"
   [ "$(stat -c %a "$W/p0.sgs")" = 644 ]
 }
+
+@test "a dump past the server's lock table: one message with what to raise, and no file" {
+  pg_start locks
+  pg_psql locks -c "ALTER SYSTEM SET max_locks_per_transaction = 10"
+  as_postgres "$PG_BINDIR/pg_ctl" -D "$(pg_dir locks)/data" -w -t 60 restart >/dev/null
+  seq 3000 | sed 's/.*/CREATE TABLE t& (id int);/' | pg_psql locks
+  run --separate-stderr dump-stream -d "$(pg_conn locks)" -o "$W/many.sgs"
+  pg_stop locks
+  assert_equal "$status" 1
+  [[ "$stderr" == *"out of shared memory"* ]]
+  [[ "$stderr" == *"hint: a dump holds a lock on each of its 3000 tables until it ends; raise max_locks_per_transaction"* ]]
+  [ ! -e "$W/many.sgs" ]
+  no_leftovers "$W"
+}
+
+@test "toc listing or extraction into a reader that leaves ends quietly with 141" {
+  gen-stream --tables 1 --rows 200000 >"$W/big.sgs"
+  run bash -c 'toc -x public.t1 "$1" 2>"$2" | head -1 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$W/big.sgs" "$W/err"
+  assert_output 141
+  [ ! -s "$W/err" ]
+  # A transfer that loses its consumer still says so.
+  run bash -c 'zpipe -c zstd "$1" 2>"$2" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$W/big.sgs" "$W/err"
+  assert_output 1
+  grep -q '^zpipe: error: write stdout: downstream closed' "$W/err"
+}
+
+@test "a full output is named as stdout or the file, never stdin" {
+  gen-stream --tables 1 --rows 20000 >"$W/s.sgs"
+  run --separate-stderr bash -c 'toc -x public.t1 "$1" >/dev/full' _ "$W/s.sgs"
+  assert_equal "$status" 1
+  [[ "$stderr" == 'toc: error: write stdout: no space left on device'* ]]
+  run --separate-stderr bash -c 'zpipe -c zstd "$1" >/dev/full' _ "$W/s.sgs"
+  assert_equal "$status" 1
+  [[ "$stderr" == 'zpipe: error: write stdout: no space left on device'* ]]
+  run --separate-stderr segmerge -f -o /dev/full "$W/s.sgs"
+  assert_equal "$status" 1
+  [[ "$stderr" == 'segmerge: error: write /dev/full: no space left on device'* ]]
+  run --separate-stderr bash -c 'dump-stream -d "$1" -t small >/dev/full' _ "$SRC"
+  assert_equal "$status" 1
+  [[ "$stderr" == 'dump-stream: error: write stdout: no space left on device'* ]]
+}

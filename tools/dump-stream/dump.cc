@@ -245,7 +245,7 @@ Status RunDump(const DumpOptions& o) {
   for (const DumpTable& t : tables) expected += t.relation_bytes;
   progress.SetExpectedBytes(expected);
 
-  BufferedSink sink(out.get(), DisplayName(o.output));
+  BufferedSink sink(out.get(), OutputName(o.output));
   WriterOptions wopts;
   wopts.write_index = IsSeekableFile(out.get());
   StreamWriter writer(&sink, wopts);
@@ -274,7 +274,7 @@ Status RunDump(const DumpOptions& o) {
 
   RETURN_IF_ERROR(writer.Finish());
   RETURN_IF_ERROR(sink.Flush());
-  RETURN_IF_ERROR(out.Close(DisplayName(o.output)));
+  RETURN_IF_ERROR(out.Close(OutputName(o.output)));
   RETURN_IF_ERROR(pending.Commit());
   progress.Finish();
   // Read-only: ending it only releases the locks and the exported snapshot.

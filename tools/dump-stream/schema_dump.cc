@@ -1,6 +1,7 @@
 #include "tools/dump-stream/schema_dump.h"
 
 #include "lib/common/pg_conn.h"
+#include "tools/dump-stream/snapshot.h"
 
 namespace segstream {
 namespace {
@@ -90,6 +91,8 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   Status st = ChildStatus("pg_dump --section=" + section, r);
+  if (!st.ok() && st.message().find("out of shared memory") != std::string::npos)
+    return ExplainLockTableFull(std::move(st), 0);
   if (!st.ok())
     return std::move(st).WithHint("pg_dump must be of the server's major version or newer; "
                                   "--pg-bindir names the directory of another one");

@@ -43,6 +43,17 @@ Result<std::string> BeginLeaderTransaction(PGconn* conn, const std::string& impo
   return Field(res.get(), 0, 0);
 }
 
+Status ExplainLockTableFull(Status st, size_t tables) {
+  if (st.message().find("out of shared memory") == std::string::npos) return st;
+  return std::move(st).WithHint(
+      "a dump holds a lock on " +
+      (tables ? "each of its " + std::to_string(tables) + " tables" : std::string("every table")) +
+      " until it ends; raise max_locks_per_transaction on the server (the lock "
+      "table has room for about max_locks_per_transaction x (max_connections + "
+      "max_prepared_transactions) locks; a restart is needed), or dump fewer tables per run "
+      "with -n/-t");
+}
+
 Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
                   const std::string& lock_wait_timeout) {
   if (!lock_wait_timeout.empty()) {
@@ -52,6 +63,8 @@ Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
     auto locked = Exec(conn, "LOCK TABLE " + name + " IN ACCESS SHARE MODE");
     if (!locked.ok()) {
       Status st = locked.take_status().Prefix("cannot lock table").WithTable(name);
+      if (st.message().find("out of shared memory") != std::string::npos)
+        return ExplainLockTableFull(std::move(st), qualified_names.size());
       if (lock_wait_timeout.empty()) return st;
       return std::move(st).WithHint(
           "another session holds a conflicting lock; raise --lock-wait-timeout or retry later");

@@ -24,6 +24,9 @@ Result<std::string> BeginLeaderTransaction(PGconn* conn, const std::string& impo
 
 // LOCK TABLE ... IN ACCESS SHARE MODE on each "schema"."name"; `lock_wait_timeout` ("" =
 // wait forever) bounds the wait, and a timeout names the table.
+// `st` with a hint to raise max_locks_per_transaction when the server's lock table ran
+// out ("out of shared memory", as pg_dump explains it), for a dump of `tables` tables.
+Status ExplainLockTableFull(Status st, size_t tables);
 Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
                   const std::string& lock_wait_timeout);
 

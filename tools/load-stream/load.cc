@@ -317,7 +317,7 @@ Status RunLoad(const LoadOptions& o) {
     return PrintDoneTables(conn.get(), o.resume_key);
   }
   ASSIGN_OR_RETURN(UniqueFd input, OpenInput(o.input));
-  BufferedSource source(input.get(), DisplayName(o.input));
+  BufferedSource source(input.get(), InputName(o.input));
   StreamReader reader(&source);
 
   // --create-db needs the stream's encoding before there is a database to connect to.

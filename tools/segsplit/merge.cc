@@ -63,7 +63,7 @@ class InputThread {
 
   Status Run() {
     ASSIGN_OR_RETURN(UniqueFd fd, OpenInput(path_));
-    BufferedSource source(fd.get(), DisplayName(path_));
+    BufferedSource source(fd.get(), InputName(path_));
     StreamReader reader(&source);
     Event e;
     RETURN_IF_ERROR(reader.Next(&e));
@@ -84,7 +84,7 @@ class InputThread {
         case EventType::kStreamBegin:
           if (e.stream->copy_format != shared_->copy_format ||
               e.stream->encoding != shared_->encoding) {
-            return Status::Usage(DisplayName(path_) + " stream " + std::to_string(e.stream_number) +
+            return Status::Usage(InputName(path_) + " stream " + std::to_string(e.stream_number) +
                                  " has copy format " + e.stream->copy_format + " and encoding " +
                                  e.stream->encoding + ", the output has " + shared_->copy_format +
                                  " and " + shared_->encoding);
@@ -161,7 +161,7 @@ Status RunMerge(const MergeOptions& options) {
   RETURN_IF_ERROR(RefuseTerminalOutput(shared->out_fd.get(), options.force));
   WriterOptions wo;
   wo.write_index = IsSeekableFile(shared->out_fd.get());
-  shared->sink = std::make_unique<BufferedSink>(shared->out_fd.get(), DisplayName(options.output));
+  shared->sink = std::make_unique<BufferedSink>(shared->out_fd.get(), OutputName(options.output));
   shared->writer = std::make_unique<StreamWriter>(shared->sink.get(), wo);
 
   std::vector<std::thread> threads;
@@ -196,7 +196,7 @@ Status RunMerge(const MergeOptions& options) {
   RETURN_IF_ERROR(shared->writer->Finish());
   shared->progress.Finish();
   RETURN_IF_ERROR(shared->sink->Flush());
-  RETURN_IF_ERROR(shared->out_fd.Close(DisplayName(options.output)));
+  RETURN_IF_ERROR(shared->out_fd.Close(OutputName(options.output)));
   return pending.Commit();
 }
 

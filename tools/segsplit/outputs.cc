@@ -36,7 +36,7 @@ Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
   for (int i = 0; i < n; ++i) {
     auto out = std::make_unique<Output>();
     std::string path = SubstituteSegment(pattern, i);
-    out->name = DisplayName(path);
+    out->name = OutputName(path);
     ASSIGN_OR_RETURN(out->fd, OpenOutput(path, &out->pending));
     RETURN_IF_ERROR(RefuseTerminalOutput(out->fd.get(), force));
     WriterOptions o = options;

@@ -260,7 +260,7 @@ Status RunSplit(const SplitOptions& options) {
   } else {
     RETURN_IF_ERROR(outputs.StartCommands(options.to_command, options.segments, wo));
   }
-  BufferedSource source(in.get(), DisplayName(options.input));
+  BufferedSource source(in.get(), InputName(options.input));
   ReaderOptions ro;
   ro.check_digests = false;  // the writers hash every row; OnTableEnd checks the sum
   StreamReader reader(&source, ro);

@@ -1,6 +1,7 @@
 // toc's command line: parses flags into TocOptions and hands off to Run().
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 
 #include "lib/common/termination.h"
@@ -40,5 +41,8 @@ int main(int argc, char** argv) {
   app.add_flag("-f,--force", o.force, "write binary COPY data (--extract) even to a terminal");
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kToolName)) return *exit_code;
   segstream::Status st = segstream::toc::Run(o);
+  // A listing or extraction whose reader left (toc -x t big.sgs | head) ends as cat does:
+  // quietly, with the status of a process that SIGPIPE ended.
+  if (st.downstream_closed()) return 128 + SIGPIPE;
   return st.ok() ? segstream::kExitOk : segstream::ReportError(kToolName, st);
 }

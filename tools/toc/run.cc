@@ -35,14 +35,14 @@ Status Run(const TocOptions& options) {
   ASSIGN_OR_RETURN(UniqueFd in_fd, OpenInput(options.input));
   PendingOutput pending;
   ASSIGN_OR_RETURN(UniqueFd out_fd, OpenOutput(options.output, &pending));
-  Input in{in_fd.get(), DisplayName(options.input)};
-  BufferedSink out(out_fd.get(), options.output == "-" ? "stdout" : options.output);
+  Input in{in_fd.get(), InputName(options.input)};
+  BufferedSink out(out_fd.get(), OutputName(options.output));
   Status st = (options.list_schema || options.extract_schema) ? Schema(in, options, &out)
               : !options.extract.empty() ? Extract(in, options, &out)
               : options.verify         ? Verify(in, options, &out)
                                        : List(in, options, &out);
   RETURN_IF_ERROR(st);
-  RETURN_IF_ERROR(out_fd.Close(options.output));
+  RETURN_IF_ERROR(out_fd.Close(OutputName(options.output)));
   return pending.Commit();
 }
 

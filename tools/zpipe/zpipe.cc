@@ -74,7 +74,7 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
   PendingOutput pending;
   ASSIGN_OR_RETURN(out_fd, OpenOutput(o.output, &pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(out_fd.get(), o.force));
-  std::string out_name = o.output.empty() || o.output == "-" ? "stdout" : o.output;
+  std::string out_name = OutputName(o.output);
 
   Status st;
   if (format == InputFormat::kSegstream) {
@@ -125,7 +125,7 @@ Status ValidateOptions(Options* o) {
 Status Run(const Options& o) {
   UniqueFd in_fd;
   ASSIGN_OR_RETURN(in_fd, OpenInput(o.input));
-  BufferedSource source(in_fd.get(), DisplayName(o.input));
+  BufferedSource source(in_fd.get(), InputName(o.input));
   Progress progress(kToolName, o.quiet ? ProgressMode::kOff : o.progress);
   Progress* p = progress.enabled() ? &progress : nullptr;
   if (p) {
