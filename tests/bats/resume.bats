@@ -186,3 +186,36 @@ make_target_tables() {
   assert_failure 2
   assert_equal "${stderr_lines[0]}" 'load-stream: error: --resume-key needs --resume or --list-done'
 }
+
+@test "two --resume runs with one key at once: the second is refused before loading" {
+  make_target_tables
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  load-stream -d "$(dst)" --resume "$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/first.err" &
+  local first=$!
+  { head -c 100000 "$BATS_FILE_TMPDIR/full.sgs"; sleep 60; } >"$BATS_TEST_TMPDIR/in" &
+  local feeder=$!
+  local tries=0
+  until [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" = 1 ]; do
+    [ $tries -lt 300 ] || false
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  run --separate-stderr load-stream -d "$(dst)" --resume "$BATS_FILE_TMPDIR/full.sgs"
+  kill -TERM "$first" "$feeder" 2>/dev/null || true
+  wait "$first" || true
+  assert_failure 1
+  [[ "$stderr" == *"another load-stream --resume with this resume key is running on this database"* ]]
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM public.t5")" = 0 ]
+}
+
+@test "resuming with a stream of another snapshot says so; reruns print no NOTICE" {
+  make_target_tables
+  run --separate-stderr load-stream -d "$(dst)" --resume < <(half_stream)
+  assert_failure 3
+  dump-stream -d "$(src)" --schema >"$BATS_TEST_TMPDIR/later.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --resume "$BATS_TEST_TMPDIR/later.sgs"
+  assert_success
+  [[ "$stderr" == *"warning: resuming a load started at "*" from snapshot "*" with a stream of snapshot "*"table part"*"committed then are kept, not reloaded, so the target mixes both snapshots"* ]]
+  [[ "$stderr" != *NOTICE* ]]
+  assert_same_tables
+}

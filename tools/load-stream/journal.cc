@@ -20,10 +20,17 @@ std::string DefaultResumeKey(const StreamInfo& stream) {
 
 Status Journal::Ensure() {
   // IF NOT EXISTS is not race-free between concurrent first runs; one run per target is
-  // the documented use.
+  // the documented use. Its "already exists" NOTICE on every later run is noise.
+  RETURN_IF_ERROR(Exec(conn_, "SET client_min_messages = warning").status());
   auto schema = Exec(conn_, "CREATE SCHEMA IF NOT EXISTS segstream");
   if (!schema.ok())
     return schema.take_status().Prefix("cannot create the resume journal's schema segstream");
+  auto streams = Exec(conn_,
+                      "CREATE TABLE IF NOT EXISTS segstream.journal_streams ("
+                      " resume_key text PRIMARY KEY, snapshot text NOT NULL,"
+                      " stream_id text NOT NULL, started_at timestamptz NOT NULL DEFAULT now())");
+  if (!streams.ok())
+    return streams.take_status().Prefix("cannot create the resume journal segstream.journal_streams");
   auto res = Exec(conn_,
                   "CREATE TABLE IF NOT EXISTS segstream.journal ("
                   " resume_key text NOT NULL, schema_name text NOT NULL, table_name text NOT NULL,"
@@ -31,11 +38,20 @@ Status Journal::Ensure() {
                   " digest text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(),"
                   " PRIMARY KEY (resume_key, schema_name, table_name, part))");
   if (!res.ok()) return res.take_status().Prefix("cannot create the resume journal segstream.journal");
-  return Status::Ok();
+  return Exec(conn_, "RESET client_min_messages").status();
 }
 
-Status Journal::Load(const std::string& key) {
+Status Journal::Load(const std::string& key, const StreamInfo& stream, std::string* warning) {
   if (!loaded_keys_.insert(key).second) return Status::Ok();
+  auto locked = ExecParams(conn_,
+                           "SELECT pg_catalog.pg_try_advisory_lock("
+                           "pg_catalog.hashtext('segstream.journal'), pg_catalog.hashtext($1))",
+                           {key});
+  if (!locked.ok()) return locked.take_status().Prefix("cannot lock the resume journal");
+  if (Field(locked->get(), 0, 0) != "t")
+    return Status::Server("another load-stream --resume with this resume key is running on "
+                          "this database (key '" + key + "')")
+        .WithHint("wait for it to end; two runs would load the same tables");
   auto res = ExecParams(conn_,
                         "SELECT schema_name, table_name, part, parts FROM segstream.journal "
                         "WHERE resume_key = $1",
@@ -45,6 +61,29 @@ Status Journal::Load(const std::string& key) {
     parts_[{key, Field(res->get(), i, 0), Field(res->get(), i, 1)}]
           [std::stoi(Field(res->get(), i, 2))] = std::stoi(Field(res->get(), i, 3));
   }
+  auto origin = ExecParams(conn_,
+                           "SELECT snapshot, started_at::text FROM segstream.journal_streams "
+                           "WHERE resume_key = $1",
+                           {key});
+  if (!origin.ok()) return origin.take_status().Prefix("cannot read the resume journal");
+  if (PQntuples(origin->get()) == 0) {
+    auto added = ExecParams(conn_,
+                            "INSERT INTO segstream.journal_streams (resume_key, snapshot, "
+                            "stream_id) VALUES ($1, $2, $3)",
+                            {key, stream.snapshot, stream.stream_id});
+    if (!added.ok()) return added.take_status().Prefix("cannot write the resume journal");
+    return Status::Ok();
+  }
+  std::string snapshot = Field(origin->get(), 0, 0);
+  size_t kept = 0;
+  for (const auto& [table, parts] : parts_)
+    if (std::get<0>(table) == key && !std::get<1>(table).empty()) kept += parts.size();
+  if (snapshot != stream.snapshot && kept > 0)
+    *warning = "resuming a load started at " + Field(origin->get(), 0, 1) + " from snapshot " +
+               snapshot + " with a stream of snapshot " + stream.snapshot + ": " +
+               std::to_string(kept) + " table part" + (kept == 1 ? "" : "s") +
+               " committed then are kept, not reloaded, so the target mixes both snapshots "
+               "(truncate and load without --resume for one snapshot)";
   return Status::Ok();
 }
 

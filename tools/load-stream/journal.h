@@ -31,8 +31,11 @@ class Journal {
   explicit Journal(PGconn* conn) : conn_(conn) {}
   // Creates schema segstream and its journal table unless they exist.
   Status Ensure();
-  // Reads the entries of `key` (once per key).
-  Status Load(const std::string& key);
+  // Once per key: takes the key's advisory lock for the life of the connection, so a
+  // second run with the same key fails at once instead of loading the same tables; reads
+  // the key's entries; and records which snapshot started the journal. When that was
+  // another snapshot than `stream`'s, `*warning` says so: the target then mixes both.
+  Status Load(const std::string& key, const StreamInfo& stream, std::string* warning);
   // Whether this part of the table was committed under `key`. A table journaled with a
   // different part count (the dump split it differently) cannot be resumed safely.
   Result<bool> PartDone(const std::string& key, const std::string& schema,

@@ -166,7 +166,9 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         open.clear();
         if (state->journal) {
           state->resume_key = o.resume_key.empty() ? DefaultResumeKey(*ev.stream) : o.resume_key;
-          RETURN_IF_ERROR(state->journal->Load(state->resume_key));
+          std::string stale;
+          RETURN_IF_ERROR(state->journal->Load(state->resume_key, *ev.stream, &stale));
+          if (!stale.empty()) Warn(o, stale);
         }
         break;
       case EventType::kSql: {
