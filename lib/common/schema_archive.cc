@@ -19,7 +19,7 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 Status WriteArchiveSection(StreamWriter* writer, const std::string& section,
                            const std::string& path, size_t chunk_bytes) {
-  FilePtr f(std::fopen(path.c_str(), "rb"));
+  FilePtr f(std::fopen(path.c_str(), "rbe"));
   if (!f) return Status::FromErrno(errno, "cannot open the " + section + " archive");
   if (std::fseek(f.get(), 0, SEEK_END) != 0) return Status::FromErrno(errno, "cannot size " + path);
   long size = std::ftell(f.get());
@@ -82,7 +82,7 @@ Status ArchiveAssembler::Add(const SqlSection& sql, bool* complete) {
   std::vector<uint8_t> bytes;
   Status st = Base64Decode(archive->get_ref<const std::string&>(), &bytes);
   if (!st.ok()) return std::move(st).Prefix(what);
-  FilePtr f(std::fopen(file_.path().c_str(), "ab"));
+  FilePtr f(std::fopen(file_.path().c_str(), "abe"));
   if (!f) return Status::FromErrno(errno, "cannot write " + file_.path());
   if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
     return Status::FromErrno(errno, "cannot write " + file_.path());

@@ -1,17 +1,49 @@
 #include "tools/load-stream/dispatcher.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace segstream {
 
-SpillFile::~SpillFile() {
+namespace {
+
+// An anonymous file in $TMPDIR (else /tmp): unlinked from the start, so nothing is left
+// behind after a crash, and close-on-exec, so pg_restore and other children never inherit
+// it (2,000 inherited spill files once pushed a child's descriptors past FD_SETSIZE).
+std::FILE* OpenAnonymousFile() {
+  const char* env = std::getenv("TMPDIR");
+  std::string dir = env && *env ? env : "/tmp";
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    std::string templ = dir + "/segstream-spill.XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    fd = ::mkostemp(buf.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(buf.data());
+  }
+  if (fd < 0) return nullptr;
+  std::FILE* f = ::fdopen(fd, "w+");
+  if (!f) ::close(fd);
+  return f;
+}
+
+}  // namespace
+
+SpillFile::~SpillFile() { Close(); }
+
+void SpillFile::Close() {
   if (file_) std::fclose(file_);
+  file_ = nullptr;
 }
 
 Status SpillFile::Append(std::span<const uint8_t> rows, uint32_t row_count) {
   if (!file_) {
-    // tmpfile() is unlinked from the start: nothing is left behind after a crash.
-    file_ = std::tmpfile();
+    file_ = OpenAnonymousFile();
     if (!file_) return Status::FromErrno(errno, "cannot create a spill file in the temp directory");
   }
   uint64_t header[2] = {row_count, rows.size()};

@@ -38,6 +38,9 @@ class SpillFile {
   // Rewinds for reading; then Next() until it returns false.
   Status Rewind();
   Result<bool> Next(std::vector<uint8_t>* bytes, uint32_t* row_count);
+  // Frees the file once its rows are replayed: a load of many tables must not hold one
+  // descriptor per table.
+  void Close();
   bool empty() const { return file_ == nullptr; }
 
  private:

@@ -163,6 +163,7 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     task->bytes += spill_buffer_.size();
     progress_->Add(spill_buffer_.size(), rows);
   }
+  task->spill.Close();
   if (!task->ended_before_start) {
     for (;;) {
       Chunk chunk = dispatcher_->Pop(id_);
