@@ -12,3 +12,4 @@ REPEAT=3 bench/zpipe.sh
 bench/segsplit.sh "$SEGSTREAM_BIN" 600 | tee docs/benchmarks-segsplit.md
 bench/transfer.sh
 bench/migrate.sh
+bench/memory.sh "$SEGSTREAM_BIN" 50 6  # peak RSS per tool; compare with docs/benchmarks-memory.md

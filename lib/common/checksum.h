@@ -26,6 +26,16 @@ inline uint64_t FrameChecksum(const uint8_t* header16, std::span<const uint8_t> 
   return XXH3_64bits_withSeed(payload.data(), payload.size(), seed);
 }
 
+// FrameChecksum of the payload `head` then `tail`, without joining them.
+inline uint64_t FrameChecksumParts(const uint8_t* header16, std::span<const uint8_t> head,
+                                   std::span<const uint8_t> tail) {
+  XXH3_state_t state{};  // zeroed: GCC cannot see that reset initializes it
+  XXH3_64bits_reset_withSeed(&state, XXH3_64bits(header16, 16));
+  XXH3_64bits_update(&state, head.data(), head.size());
+  XXH3_64bits_update(&state, tail.data(), tail.size());
+  return XXH3_64bits_digest(&state);
+}
+
 // Rows, bytes and digest of a set of rows; sums of these are the same sums in any order.
 struct TableTotals {
   uint64_t rows = 0;

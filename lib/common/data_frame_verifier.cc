@@ -38,6 +38,8 @@ Status DataFrameVerifier::Check(Job& job, Scratch* scratch, TableTotals* totals)
     payload = scratch->raw;
   }
   auto view = DataPayloadView::Parse(payload, totals);
+  // A thread keeps a buffer the size of an ordinary frame, not of the largest one it saw.
+  if (scratch->raw.capacity() > kMaxInFlightBytes / 4) std::vector<uint8_t>().swap(scratch->raw);
   if (!view.ok()) return fail(view.take_status());
   return Status::Ok();
 }
@@ -71,6 +73,7 @@ void DataFrameVerifier::RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch
 
 void DataFrameVerifier::PopDoneLocked() {
   while (!jobs_.empty() && jobs_.front().done) {
+    in_flight_bytes_ -= jobs_.front().frame.stored.size();
     jobs_.pop_front();
     ++first_seq_;
   }
@@ -79,7 +82,13 @@ void DataFrameVerifier::PopDoneLocked() {
 Status DataFrameVerifier::Submit(const RawFrame& frame, TableState* table) {
   std::unique_lock<std::mutex> lock(mu_);
   PopDoneLocked();
-  while (jobs_.size() >= max_in_flight_ && failure_.ok()) {
+  // Bounded by count and by bytes: mapped pages of frames in flight stay resident, so a
+  // frame of hundreds of MB waits until the frames before it are checked.
+  auto full = [&] {
+    return jobs_.size() >= max_in_flight_ ||
+           (!jobs_.empty() && in_flight_bytes_ + frame.stored.size() > kMaxInFlightBytes);
+  };
+  while (full() && failure_.ok()) {
     // The caller checks a frame itself rather than wait: it is one of the threads.
     if (next_to_take_ < first_seq_ + jobs_.size()) {
       RunOneLocked(lock, &caller_scratch_);
@@ -90,6 +99,7 @@ Status DataFrameVerifier::Submit(const RawFrame& frame, TableState* table) {
   }
   if (!failure_.ok()) return failure_;
   Job& job = jobs_.emplace_back();
+  in_flight_bytes_ += frame.stored.size();
   job.frame = frame;
   std::copy(frame.header_bytes.begin(), frame.header_bytes.end(), job.header);
   job.table = table;

@@ -2,7 +2,8 @@
 // verdict rather than the rows (toc --verify). Each frame's checksum, decompression and
 // row lengths are checked and its rows, bytes and digest added to its table's counts, as
 // StreamReader does inline. Frames are handed over as views, so their bytes must stay
-// put until Drain() (a mapped source). At most `max_in_flight` frames wait at a time.
+// put until Drain() (a mapped source). At most `max_in_flight` frames, and 32 MiB of them
+// unless one frame is larger, wait at a time.
 #pragma once
 
 #include <condition_variable>
@@ -55,7 +56,11 @@ class DataFrameVerifier {
   void RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch* scratch);
   void PopDoneLocked();
 
+  // Stored bytes of the frames in flight, beyond which Submit() waits (one frame may be
+  // larger on its own).
+  static constexpr size_t kMaxInFlightBytes = 32u << 20;
   const size_t max_in_flight_;
+  size_t in_flight_bytes_ = 0;
   std::mutex mu_;
   std::condition_variable work_ready_;  // a job to take, or stop
   std::condition_variable job_done_;

@@ -55,16 +55,32 @@ Status CheckPreamble(std::span<const uint8_t> p) {
   return Status::Ok();
 }
 
+namespace {
+
+// The 16 checked bytes of a frame header.
+void PutHeaderFields(const FrameHeader& h, uint8_t out[format::kFrameHeaderSize]) {
+  out[0] = h.type;
+  out[1] = h.flags;
+  out[2] = static_cast<uint8_t>(h.codec);
+  out[3] = 0;
+  Put32(out + 4, h.table_id);
+  Put32(out + 8, h.stored_len);
+  Put32(out + 12, h.raw_len);
+}
+
+}  // namespace
+
 void EncodeFrameHeader(FrameHeader* h, std::span<const uint8_t> stored,
                        uint8_t out[format::kFrameHeaderSize]) {
-  out[0] = h->type;
-  out[1] = h->flags;
-  out[2] = static_cast<uint8_t>(h->codec);
-  out[3] = 0;
-  Put32(out + 4, h->table_id);
-  Put32(out + 8, h->stored_len);
-  Put32(out + 12, h->raw_len);
+  PutHeaderFields(*h, out);
   h->checksum = FrameChecksum(out, stored);
+  Put64(out + 16, h->checksum);
+}
+
+void EncodeFrameHeaderParts(FrameHeader* h, std::span<const uint8_t> head,
+                            std::span<const uint8_t> tail, uint8_t out[format::kFrameHeaderSize]) {
+  PutHeaderFields(*h, out);
+  h->checksum = FrameChecksumParts(out, head, tail);
   Put64(out + 16, h->checksum);
 }
 

@@ -38,6 +38,9 @@ bool StartsWithMagic(std::span<const uint8_t> bytes);
 // Writes the 24 header bytes; computes the checksum over them and `stored`.
 void EncodeFrameHeader(FrameHeader* header, std::span<const uint8_t> stored,
                        uint8_t out[format::kFrameHeaderSize]);
+// The same for a payload stored as `head` then `tail` (h->stored_len must be their sum).
+void EncodeFrameHeaderParts(FrameHeader* h, std::span<const uint8_t> head,
+                            std::span<const uint8_t> tail, uint8_t out[format::kFrameHeaderSize]);
 FrameHeader DecodeFrameHeader(const uint8_t in[format::kFrameHeaderSize]);
 // Everything that can be checked before the payload is read: flags, codec, lengths within
 // the format's limits. Runs before any allocation sized by the header.

@@ -102,6 +102,29 @@ TEST(StreamRoundTrip, RowLargerThanFrameGetsItsOwnFrame) {
   EXPECT_EQ(r.contents["public.blobs"], Joined(big));
 }
 
+// Rows at and past the frame size go out as frames of their own, straight from the row
+// (uncompressed, or compressed from one copy, or stored when compression does not pay).
+TEST(StreamRoundTrip, LargeRowsAroundTheFrameSizeInEveryCodec) {
+  std::string noise;
+  uint32_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 1103515245u + 12345u;
+    noise += static_cast<char>('!' + (x >> 16) % 90);
+  }
+  TestTable t{"public", "blobs",
+              {"a\n", std::string(1023, 'b') + "\n", std::string(1024, 'c') + "\n", "d\n",
+               noise + "\n", std::string(5000, 'e') + "\n", "f\n"}};
+  for (auto codec : {format::Codec::kNone, format::Codec::kZstd, format::Codec::kLz4, format::Codec::kGzip}) {
+    WriterOptions options;
+    options.codec = codec;
+    options.level = LevelRangeFor(codec).default_level;
+    options.frame_size = 1024;
+    ReadResult r = ReadAll(BuildStream({t}, options));
+    ASSERT_TRUE(r.status.ok()) << format::CodecName(codec) << ": " << r.status.ToString();
+    EXPECT_EQ(r.contents["public.blobs"], Joined(t)) << format::CodecName(codec);
+  }
+}
+
 TEST(StreamRoundTrip, ConcatenatedStreamsReadAsOne) {
   auto one = BuildStream(SampleTables());
   auto both = one;

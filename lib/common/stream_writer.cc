@@ -66,6 +66,23 @@ Status StreamWriter::WriteData(uint32_t table_id, Codec codec, uint32_t raw_len,
   return WriteFrameLocked(FrameType::kData, 0, table_id, codec, raw_len, stored);
 }
 
+Status StreamWriter::WriteDataParts(uint32_t table_id, std::span<const uint8_t> head,
+                                    std::span<const uint8_t> tail) {
+  std::lock_guard lock(mu_);
+  FrameHeader h;
+  h.type = static_cast<uint8_t>(FrameType::kData);
+  h.codec = Codec::kNone;
+  h.table_id = table_id;
+  h.stored_len = h.raw_len = static_cast<uint32_t>(head.size() + tail.size());
+  uint8_t header[format::kFrameHeaderSize];
+  EncodeFrameHeaderParts(&h, head, tail, header);
+  summary_.OnData(table_id, h);
+  ++frames_;
+  RETURN_IF_ERROR(sink_->Write(header, sizeof header));
+  RETURN_IF_ERROR(sink_->Write(head));
+  return sink_->Write(tail);
+}
+
 Status StreamWriter::CloseTable(uint32_t table_id, const TableTrailer& trailer) {
   std::lock_guard lock(mu_);
   totals_.tables += 1;
@@ -116,12 +133,40 @@ Status TableWriter::AddRow(std::span<const uint8_t> row) {
   if (row.size() > format::kMaxPayload - format::kMaxVarintBytes - 4)
     return Status::Usage("row of " + std::to_string(row.size()) +
                          " bytes exceeds the format's frame limit");
-  if (!builder_.empty() &&
-      builder_.payload_size() + row.size() + format::kMaxVarintBytes > stream_->options().frame_size)
+  const size_t frame_size = stream_->options().frame_size;
+  if (!builder_.empty() && builder_.payload_size() + row.size() + format::kMaxVarintBytes > frame_size)
     RETURN_IF_ERROR(FlushFrame());
-  builder_.AddRow(row);
   totals_.AddRow(row);
+  if (row.size() >= frame_size) return WriteLargeRow(row);
+  builder_.AddRow(row);
   return Status::Ok();
+}
+
+Status TableWriter::WriteLargeRow(std::span<const uint8_t> row) {
+  ++frames_;
+  uint8_t head[4 + format::kMaxVarintBytes] = {1, 0, 0, 0};  // row count 1, little-endian
+  size_t head_size = 4 + PutVarint32(static_cast<uint32_t>(row.size()), head + 4);
+  std::span<const uint8_t> head_span(head, head_size);
+  if (!compressor_) return stream_->WriteDataParts(table_id_, head_span, row);
+  raw_.assign(head, head + head_size);
+  raw_.insert(raw_.end(), row.begin(), row.end());
+  Status st = compressor_->Compress(raw_, &compressed_);
+  if (st.ok()) {
+    auto raw_len = static_cast<uint32_t>(raw_.size());
+    st = compressed_.size() < raw_.size()
+             ? stream_->WriteData(table_id_, compressor_->codec(), raw_len, compressed_)
+             : stream_->WriteDataParts(table_id_, head_span, row);
+  }
+  ReleaseLargeBuffers();
+  return st;
+}
+
+void TableWriter::ReleaseLargeBuffers() {
+  // Kept capacity is what makes the next ordinary frame cheap; past a few frames' worth it
+  // is only the memory of one large row, held for the rest of the table.
+  const size_t keep = 4 * stream_->options().frame_size;
+  if (raw_.capacity() > keep) std::vector<uint8_t>().swap(raw_);
+  if (compressed_.capacity() > keep) std::vector<uint8_t>().swap(compressed_);
 }
 
 Status TableWriter::FlushFrame() {

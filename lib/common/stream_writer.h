@@ -39,6 +39,10 @@ class StreamWriter {
   // One DATA frame, already encoded (and compressed with `codec` when not kNone).
   Status WriteData(uint32_t table_id, format::Codec codec, uint32_t raw_len,
                    std::span<const uint8_t> stored);
+  // One uncompressed DATA frame whose payload is `head` then `tail`, written without
+  // joining them (a row of hundreds of MB is not copied to be framed).
+  Status WriteDataParts(uint32_t table_id, std::span<const uint8_t> head,
+                        std::span<const uint8_t> tail);
   Status CloseTable(uint32_t table_id, const TableTrailer& trailer);
   Status WriteSql(const SqlSection& sql);
   // Stream trailer (totals of what was written), the index if asked, then a flush.
@@ -66,8 +70,10 @@ class StreamWriter {
 class TableWriter {
  public:
   TableWriter(StreamWriter* stream, uint32_t table_id);
-  // Adds one row exactly as COPY produced it. A row larger than the frame size gets a
-  // frame of its own.
+  // Adds one row exactly as COPY produced it. A row of at least the frame size gets a
+  // frame of its own, written uncompressed straight from `row` (one copy when compressing),
+  // and buffers grown for it are given back: memory stays a small multiple of the largest
+  // row, not of every large row a table has.
   Status AddRow(std::span<const uint8_t> row);
   // Flushes the last frame and writes the table trailer.
   Status Finish();
@@ -76,6 +82,8 @@ class TableWriter {
 
  private:
   Status FlushFrame();
+  Status WriteLargeRow(std::span<const uint8_t> row);
+  void ReleaseLargeBuffers();
 
   StreamWriter* stream_;
   uint32_t table_id_;

@@ -126,10 +126,13 @@ bool Dispatcher::AllLiveEndedLocked() const {
   return any;
 }
 
-Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk chunk) {
+Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task,
+                              Chunk::Kind kind, std::span<const uint8_t> rows,
+                              uint32_t row_count) {
   Job& job = jobs_[task->job];
-  size_t size = chunk.bytes.size();
-  // One frame larger than the bound still goes through, alone.
+  size_t size = rows.size();
+  // One frame larger than the bound still goes through, alone. The rows are copied only
+  // once there is room: a copy made before waiting would be one more frame in memory.
   reader_cv_.wait(lock, [&] {
     return !fatal_.ok() || task->state != Task::State::kLive || job.queued_bytes == 0 ||
            job.queued_bytes + size <= options_.queue_bytes_per_job;
@@ -137,6 +140,10 @@ Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Ch
   if (!fatal_.ok()) return fatal_;
   if (task->state != Task::State::kLive) return Status::Ok();  // it failed: drop its rows
   job.queued_bytes += size;
+  Chunk chunk;
+  chunk.kind = kind;
+  chunk.bytes.assign(rows.begin(), rows.end());
+  chunk.rows = row_count;
   job.queue.push_back(std::move(chunk));
   job.cv.notify_all();
   return Status::Ok();
@@ -149,12 +156,8 @@ Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_
     switch (task->state) {
       case Task::State::kDone:
         return Status::Ok();
-      case Task::State::kLive: {
-        Chunk chunk;
-        chunk.bytes.assign(rows.begin(), rows.end());
-        chunk.rows = row_count;
-        return PushLocked(lock, task, std::move(chunk));
-      }
+      case Task::State::kLive:
+        return PushLocked(lock, task, Chunk::Kind::kRows, rows, row_count);
       case Task::State::kPending:
         ScheduleLocked();
         if (task->state != Task::State::kPending) continue;
@@ -173,11 +176,7 @@ Status Dispatcher::End(Task* task, const TableTrailer& trailer) {
   if (!fatal_.ok()) return fatal_;
   task->ended = true;
   task->trailer = trailer;
-  if (task->state == Task::State::kLive) {
-    Chunk chunk;
-    chunk.kind = Chunk::Kind::kEnd;
-    return PushLocked(lock, task, std::move(chunk));
-  }
+  if (task->state == Task::State::kLive) return PushLocked(lock, task, Chunk::Kind::kEnd, {}, 0);
   ScheduleLocked();
   return Status::Ok();
 }

@@ -131,7 +131,9 @@ class Dispatcher {
 
   void ScheduleLocked();
   bool StartableLocked(const Task& task) const;
-  Status PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk chunk);
+  // Waits for room in the task's job queue, then queues a chunk of `kind` with a copy of `rows`.
+  Status PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk::Kind kind,
+                    std::span<const uint8_t> rows, uint32_t row_count);
   bool AllLiveEndedLocked() const;
 
   const LoadOptions& options_;

@@ -1,5 +1,6 @@
 #include "tools/load-stream/table_loader.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "lib/common/format.h"
@@ -69,10 +70,16 @@ Status TableLoader::SetEncoding(const Task& task) {
 }
 
 Status TableLoader::Put(std::span<const uint8_t> bytes) {
-  if (bytes.empty()) return Status::Ok();
-  if (PQputCopyData(conn_.get(), reinterpret_cast<const char*>(bytes.data()),
-                    static_cast<int>(bytes.size())) != 1)
-    return ServerError(conn_.get(), "sending COPY data failed");
+  // In pieces: libpq copies each CopyData message whole into its output buffer and keeps
+  // the buffer's size, so a 500 MB row sent at once would cost 500 MB more for the rest
+  // of the run. The server joins the pieces; COPY data need not follow row boundaries.
+  constexpr size_t kPiece = 1u << 20;
+  for (size_t at = 0; at < bytes.size(); at += kPiece) {
+    size_t n = std::min(kPiece, bytes.size() - at);
+    if (PQputCopyData(conn_.get(), reinterpret_cast<const char*>(bytes.data() + at),
+                      static_cast<int>(n)) != 1)
+      return ServerError(conn_.get(), "sending COPY data failed");
+  }
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 #include "tools/zpipe/segstream_codec.h"
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -219,7 +220,12 @@ Status Pump(BufferedSource* source, StreamWriter* writer, const TranscodeOptions
       case EventType::kSql: job->sql = ev.sql; break;
       default: break;
     }
-    pool.Submit(needs_work, ev.type == EventType::kDataFrame ? ev.frame.stored.size() : 0);
+    // Weighed by the larger of its two sizes: a small compressed frame of a 100 MB row
+    // becomes 100 MB in a worker, and several of those at once were 4x the largest row.
+    uint64_t weight = ev.type == EventType::kDataFrame
+                          ? std::max<uint64_t>(ev.frame.stored.size(), ev.frame.header.raw_len)
+                          : 0;
+    pool.Submit(needs_work, weight);
   }
   Status pool_status = pool.Finish();
   // An error in an earlier frame (seen by a worker or the writer) comes first.
