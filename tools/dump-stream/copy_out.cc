@@ -47,17 +47,24 @@ std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
   return sql;
 }
 
-Status CopyOutSession::Run(const std::string& copy_sql, bool binary, TableWriter* writer) {
+Status CopyOutSession::Run(const std::string& copy_sql, CopyFormat format, TableWriter* writer) {
   {
     PgResultPtr res(PQexec(conn_, copy_sql.c_str()));
     if (!res || PQresultStatus(res.get()) != PGRES_COPY_OUT) {
       return ServerError(conn_, "COPY failed", res.get());
     }
   }
-  bool header_pending = binary;
   uint64_t rows = 0;
   uint64_t pending_bytes = 0;
   uint64_t pending_rows = 0;
+  CopyRowSplitter splitter(format);
+  auto add_row = [&](std::span<const uint8_t> row) {
+    RETURN_IF_ERROR(writer->AddRow(row));
+    ++rows;
+    ++pending_rows;
+    pending_bytes += row.size();
+    return Status::Ok();
+  };
   CopyBuffer buf;
   for (;;) {
     int n = PQgetCopyData(conn_, &buf.data, 0);
@@ -66,32 +73,9 @@ Status CopyOutSession::Run(const std::string& copy_sql, bool binary, TableWriter
     if (cancelled_ && cancelled_->load(std::memory_order_relaxed)) {
       return Status::Io("cancelled");
     }
-    std::span<const uint8_t> row(reinterpret_cast<const uint8_t*>(buf.data),
-                                 static_cast<size_t>(n));
-    if (header_pending) {
-      // The header travels in front of the first tuple (or of the trailer, for no rows).
-      constexpr size_t kFixed = sizeof(format::kPgBinaryHeader);
-      if (row.size() < kFixed || std::memcmp(row.data(), format::kPgBinaryHeader, 11) != 0) {
-        return Status::Server("binary COPY data does not start with the PGCOPY signature");
-      }
-      uint32_t ext = (uint32_t{row[15]} << 24) | (uint32_t{row[16]} << 16) |
-                     (uint32_t{row[17]} << 8) | uint32_t{row[18]};
-      if (row.size() - kFixed < ext) {
-        return Status::Server("binary COPY header extension is longer than its message");
-      }
-      row = row.subspan(kFixed + ext);
-      header_pending = false;
-    }
-    if (binary && row.size() == sizeof(format::kPgBinaryTrailer) &&
-        std::memcmp(row.data(), format::kPgBinaryTrailer, row.size()) == 0) {
-      row = {};  // a tuple never starts with field count -1: this is the trailer
-    }
-    if (!row.empty()) {
-      RETURN_IF_ERROR(writer->AddRow(row));
-      ++rows;
-      ++pending_rows;
-      pending_bytes += row.size();
-    }
+    RETURN_IF_ERROR(splitter.Feed(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buf.data), static_cast<size_t>(n)),
+        add_row));
     buf.reset();
     if (progress_ && pending_bytes >= kProgressEveryBytes) {
       progress_->Add(pending_bytes, pending_rows);
@@ -99,7 +83,9 @@ Status CopyOutSession::Run(const std::string& copy_sql, bool binary, TableWriter
     }
   }
   if (progress_ && (pending_bytes || pending_rows)) progress_->Add(pending_bytes, pending_rows);
-  return DrainResults(rows);
+  Status drained = DrainResults(rows);
+  if (!drained.ok()) return drained;
+  return splitter.Finish();
 }
 
 Status CopyOutSession::DrainResults(uint64_t rows) {

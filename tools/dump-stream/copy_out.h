@@ -1,8 +1,8 @@
 // CopyOutSession runs one COPY ... TO STDOUT on a connection and hands each row, exactly as
-// the server sent it, to a TableWriter. One row per PQgetCopyData call (async = 0): the
-// libpq buffer goes straight to AddRow and back to PQfreemem, with no copy or allocation
-// of ours per row. For binary COPY the 19-byte file header (plus any header extension) and
-// the 2-byte trailer are stripped, so each stored row is one tuple.
+// the server sent it, to a TableWriter. Rows are found by the COPY format, not by message
+// (CopyRowSplitter): a message holding whole rows goes from the libpq buffer straight to
+// AddRow, with no copy of ours. For binary COPY the 19-byte file header (plus any header
+// extension) and the 2-byte trailer are stripped, so each stored row is one tuple.
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/copy_rows.h"
 #include "lib/common/progress.h"
 #include "lib/common/stream_writer.h"
 #include "tools/dump-stream/catalog.h"
@@ -33,7 +34,7 @@ class CopyOutSession {
 
   // Runs `copy_sql`, writes every row to `writer` (not finished here), and checks the
   // server's "COPY n" against the rows written.
-  Status Run(const std::string& copy_sql, bool binary, TableWriter* writer);
+  Status Run(const std::string& copy_sql, CopyFormat format, TableWriter* writer);
 
  private:
   Status DrainResults(uint64_t rows);

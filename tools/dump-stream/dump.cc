@@ -123,7 +123,7 @@ Status DumpItem(PGconn* conn, const WorkItem& item, const std::string& copy_form
   ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, writer->NewTable(item.info));
   CopyOutSession session(conn, progress, cancelled);
   Status st = session.Run(BuildCopySql(*item.table, item.range, copy_format),
-                          copy_format == "binary", table.get());
+                          CopyFormatNamed(copy_format), table.get());
   if (!st.ok()) return std::move(st).WithTable(qualified);
   RETURN_IF_ERROR(table->Finish());
   where["rows"] = table->totals().rows;
