@@ -152,3 +152,19 @@ resize_to() {
   assert_success
   assert_output "segmerge (segstream) 0.1.0"
 }
+
+@test "replicated table from N segment streams merges to one copy; differing copies exit 3" {
+  for s in 0 1 2; do
+    gen-stream --tables 2 --rows 100 --policy replicated --segment $s --segments 3 >"$BATS_TEST_TMPDIR/seg$s.sgs"
+  done
+  segmerge -o "$BATS_TEST_TMPDIR/m.sgs" "$BATS_TEST_TMPDIR"/seg{0,1,2}.sgs
+  [ "$(toc --json "$BATS_TEST_TMPDIR/m.sgs" | jq '[.streams[].tables[] | select(.table == "public.t1")] | length')" = 1 ]
+  [ "$(toc --json "$BATS_TEST_TMPDIR/m.sgs" | jq '[.streams[].tables[].rows] | add')" = 200 ]
+  toc --verify -q "$BATS_TEST_TMPDIR/m.sgs"
+  gen-stream --tables 2 --rows 98 --policy replicated --segment 2 --segments 3 >"$BATS_TEST_TMPDIR/seg2.sgs"
+  run --separate-stderr segmerge -o "$BATS_TEST_TMPDIR/bad.sgs" "$BATS_TEST_TMPDIR"/seg{0,1,2}.sgs
+  assert_equal "$status" 3
+  # Which input gives the copy depends on which thread opens the table first.
+  [[ "$stderr" == *"replicated table copies differ: "*"seg"*".sgs holds "*" rows"*"the copy written holds "* ]]
+  [ ! -e "$BATS_TEST_TMPDIR/bad.sgs" ]
+}

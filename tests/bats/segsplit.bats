@@ -306,3 +306,37 @@ check_key() {
   assert_success
   assert_output --partial "--to-command"
 }
+
+# rows_in FILE TABLE: the rows an output holds of TABLE, over all its pieces.
+rows_in() { toc --json "$1" | jq --arg t "$2" '[.streams[].tables[] | select(.table == $t) | .rows] | add'; }
+
+@test "a replicated table from N segment streams: one copy in, one full copy to every output" {
+  for s in 0 1 2; do
+    gen-stream --tables 1 --rows 100 --policy replicated --segment $s --segments 3 >"$BATS_TEST_TMPDIR/seg$s.sgs"
+  done
+  cat "$BATS_TEST_TMPDIR"/seg{0,1,2}.sgs | segsplit --segments 5 -o "$BATS_TEST_TMPDIR/new%d.sgs"
+  gen-stream --rows 100 --emit-rows 1 >"$BATS_TEST_TMPDIR/want"
+  for i in 0 1 2 3 4; do
+    [ "$(rows_in "$BATS_TEST_TMPDIR/new$i.sgs" public.t1)" = 100 ]
+    toc -x public.t1 "$BATS_TEST_TMPDIR/new$i.sgs" | cmp - "$BATS_TEST_TMPDIR/want"
+  done
+}
+
+@test "replicated copies that differ between segments: exit 3 naming both streams" {
+  gen-stream --tables 1 --rows 100 --policy replicated --segment 0 --segments 2 >"$BATS_TEST_TMPDIR/seg0.sgs"
+  gen-stream --tables 1 --rows 99 --policy replicated --segment 1 --segments 2 >"$BATS_TEST_TMPDIR/seg1.sgs"
+  cat "$BATS_TEST_TMPDIR/seg0.sgs" "$BATS_TEST_TMPDIR/seg1.sgs" >"$BATS_TEST_TMPDIR/both.sgs"
+  run --separate-stderr segsplit --segments 3 -o "$BATS_TEST_TMPDIR/new%d.sgs" "$BATS_TEST_TMPDIR/both.sgs"
+  assert_equal "$status" 3
+  [[ "$stderr" == *"replicated table copies differ: input stream 2 (segment 1) holds 99 rows"*"input stream 1 (segment 0) held 100"* ]]
+  [ ! -e "$BATS_TEST_TMPDIR/new0.sgs" ]
+}
+
+@test "a lying trailer on a skipped replicated copy is still caught" {
+  gen-stream --tables 1 --rows 50 --policy replicated --segment 0 --segments 2 >"$BATS_TEST_TMPDIR/seg0.sgs"
+  gen-stream --tables 1 --rows 50 --policy replicated --segment 1 --segments 2 --bad-trailer digest >"$BATS_TEST_TMPDIR/seg1.sgs"
+  cat "$BATS_TEST_TMPDIR/seg0.sgs" "$BATS_TEST_TMPDIR/seg1.sgs" >"$BATS_TEST_TMPDIR/both.sgs"
+  run --separate-stderr segsplit --segments 2 -o "$BATS_TEST_TMPDIR/new%d.sgs" "$BATS_TEST_TMPDIR/both.sgs"
+  assert_equal "$status" 3
+  [[ "$stderr" == *"table digest mismatch"* ]]
+}

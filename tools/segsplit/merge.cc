@@ -3,7 +3,9 @@
 // its own table in the output (same identity, new table id), and its DATA frames pass
 // through as stored - no decompression on the way out - after the input's reader has
 // verified them. A loader sees one table arriving in several pieces, like dump-stream's
-// --split-larger-than parts; the digests of the pieces sum to the table's digest.
+// --split-larger-than parts; the digests of the pieces sum to the table's digest. A
+// replicated table is the exception: every segment holds all of it, so the first input
+// to open it gives the output's one copy, and the other copies are only compared with it.
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -34,6 +36,13 @@ struct Shared {
   size_t finished = 0;
   Status failure;  // the first failure; stops everyone
   std::set<std::pair<std::string, std::string>> sql_written;
+  // Replicated tables, by table and part: which input gives the copy, and each ended copy.
+  struct Replica {
+    size_t owner;
+    std::optional<TableTotals> owner_totals;
+    std::vector<std::pair<std::string, TableTotals>> others;
+  };
+  std::map<std::string, Replica> replicas;
   std::string copy_format;
   std::string encoding;
   UniqueFd out_fd;
@@ -77,6 +86,7 @@ class InputThread {
     }
     StreamWriter& out = *shared_->writer;
     std::unordered_map<uint32_t, uint32_t> ids;  // input table id -> output table id
+    std::unordered_map<uint32_t, std::string> skipped;  // input table id -> replica key
     while (true) {
       RETURN_IF_ERROR(reader.Next(&e));
       if (Stopped()) return Status::Ok();
@@ -91,16 +101,36 @@ class InputThread {
           }
           break;
         case EventType::kTableBegin: {
-          ASSIGN_OR_RETURN(uint32_t id, out.OpenTable(e.table->info));
+          const TableInfo& info = e.table->info;
+          if (info.distribution_policy == "replicated") {
+            std::string key = info.QualifiedName() + " part " + std::to_string(info.part);
+            std::lock_guard lock(shared_->mu);
+            auto [it, first] = shared_->replicas.try_emplace(key, Shared::Replica{index_, {}, {}});
+            if (!first) {
+              skipped[e.table_id] = key;
+              break;
+            }
+          }
+          ASSIGN_OR_RETURN(uint32_t id, out.OpenTable(info));
           ids[e.table_id] = id;
           break;
         }
         case EventType::kRows:
+          if (skipped.count(e.table_id)) break;  // the reader verifies it all the same
           RETURN_IF_ERROR(out.WriteData(ids.at(e.table_id), e.frame.header.codec,
                                         e.frame.header.raw_len, e.frame.stored));
           shared_->progress.Add(e.rows.rows().size(), e.rows.row_count());
           break;
         case EventType::kTableEnd: {
+          if (auto s = skipped.find(e.table_id); s != skipped.end()) {
+            RETURN_IF_ERROR(RecordReplica(s->second, e.trailer.totals, false, e.table->info));
+            skipped.erase(s);
+            break;
+          }
+          if (e.table->info.distribution_policy == "replicated")
+            RETURN_IF_ERROR(RecordReplica(e.table->info.QualifiedName() + " part " +
+                                              std::to_string(e.table->info.part),
+                                          e.trailer.totals, true, e.table->info));
           auto it = ids.find(e.table_id);
           // The input trailer was verified against these very frames, so it is the output
           // table's trailer too.
@@ -124,6 +154,28 @@ class InputThread {
           return Status::Ok();
       }
     }
+  }
+
+  // One input's copy of a replicated table ended: every copy must equal the one written.
+  Status RecordReplica(const std::string& key, const TableTotals& totals, bool owner,
+                       const TableInfo& info) {
+    std::lock_guard lock(shared_->mu);
+    Shared::Replica& r = shared_->replicas.at(key);
+    if (owner) r.owner_totals = totals;
+    else r.others.emplace_back(InputName(path_), totals);
+    if (!r.owner_totals) return Status::Ok();
+    for (const auto& [name, other] : r.others) {
+      if (other == *r.owner_totals) continue;
+      return Status::Corrupt("replicated table copies differ: " + name + " holds " +
+                             std::to_string(other.rows) + " rows (digest " +
+                             DigestHex(other.digest) + "), the copy written holds " +
+                             std::to_string(r.owner_totals->rows) + " (digest " +
+                             DigestHex(r.owner_totals->digest) + ")")
+          .WithTable(info.QualifiedName())
+          .WithHint("every segment holds the same rows of a replicated table in one snapshot");
+    }
+    r.others.clear();
+    return Status::Ok();
   }
 
   std::shared_ptr<Shared> shared_;

@@ -5,6 +5,7 @@
 // per output whatever the table sizes.
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -23,6 +24,19 @@ struct OpenTable {
   TablePlacement placement;
   std::vector<std::unique_ptr<TableWriter>> writers;  // one per output
   uint64_t rows = 0;                                   // rows seen, for messages
+  // A replicated table holds all its rows on every segment, so N segment streams hold N
+  // copies. The first copy goes to every output; later ones are only checked: `copy_of`
+  // names the stream that gave the first copy, and `skipped` sums the rows passed over.
+  std::optional<std::string> copy_of;
+  TableTotals skipped;
+  std::string replica_key;
+};
+
+// What one stream's copy of a replicated table held, for comparing the other copies.
+struct ReplicaCopy {
+  std::string stream;  // "input stream 1 (segment 0)"
+  TableTotals totals;
+  bool ended = false;
 };
 
 class Splitter {
@@ -51,6 +65,8 @@ class Splitter {
   std::string copy_format_;
   std::string encoding_;
   std::unordered_map<uint32_t, std::unique_ptr<OpenTable>> open_;
+  std::map<std::string, ReplicaCopy> replicas_;  // by table and part
+  std::string stream_label_;                     // the current input stream, for messages
   std::set<std::pair<std::string, std::string>> sql_written_;
   std::string error_;
 };
@@ -76,6 +92,8 @@ Status Splitter::Run(StreamReader* reader) {
 
 Status Splitter::OnStreamBegin(const Event& e) {
   const StreamInfo& in = *e.stream;
+  stream_label_ = "input stream " + std::to_string(e.stream_number) +
+                  (in.segment >= 0 ? " (segment " + std::to_string(in.segment) + ")" : "");
   if (begun_) {
     // Concatenated inputs become one stream per output, so they must agree on what the
     // rows are: the same COPY format and encoding.
@@ -107,7 +125,15 @@ Status Splitter::OnTableBegin(const Event& e) {
   const TableInfo& info = e.table->info;
   auto placement = TablePlacement::Create(rules_, info, copy_format_);
   if (!placement.ok()) return placement.take_status();
-  auto t = std::make_unique<OpenTable>(OpenTable{info.QualifiedName(), std::move(*placement), {}, 0});
+  auto t = std::make_unique<OpenTable>(
+      OpenTable{info.QualifiedName(), std::move(*placement), {}, 0, std::nullopt, {}, {}});
+  // Only a policy the source recorded means copies: --replicate spreads whatever comes in.
+  if (!rules_.replicate && info.distribution_policy == "replicated" &&
+      t->placement.kind() == PlacementKind::kReplicate) {
+    t->replica_key = t->qualified + " part " + std::to_string(info.part);
+    auto [it, first] = replicas_.try_emplace(t->replica_key, ReplicaCopy{stream_label_, {}, false});
+    if (!first) t->copy_of = it->second.stream;
+  }
   if (options_.verbose)
     std::fprintf(stderr, "segsplit: %s: %s\n", EscapeForMessage(t->qualified).c_str(),
                  EscapeForMessage(t->placement.Describe()).c_str());
@@ -152,6 +178,11 @@ Status Splitter::OnRows(const Event& e) {
       }
       break;
     case PlacementKind::kReplicate:
+      if (t.copy_of) {
+        // Hashed here, since the reader leaves digests to the writers and none sees these.
+        for (auto it = e.rows.begin(); it.Next(&row);) t.skipped.AddRow(row);
+        break;
+      }
       for (auto it = e.rows.begin(); it.Next(&row);) {
         ++t.rows;
         for (size_t i = 0; i < t.writers.size(); ++i) {
@@ -188,7 +219,20 @@ Status Splitter::OnTableEnd(const Event& e) {
                            std::to_string(want.rows) + " rows, " + std::to_string(want.bytes) +
                            " bytes");
   };
-  if (t.placement.kind() == PlacementKind::kReplicate) {
+  if (t.copy_of) {
+    if (!(t.skipped == want))
+      return mismatch(t.skipped).WithTable(t.qualified).WithFrame(e.frame.number).WithOffset(e.frame.offset);
+    const ReplicaCopy& first = replicas_.at(t.replica_key);
+    if (first.ended && !(first.totals == want))
+      return Status::Corrupt("replicated table copies differ: " + stream_label_ + " holds " +
+                             std::to_string(want.rows) + " rows (digest " + DigestHex(want.digest) +
+                             "), " + first.stream + " held " + std::to_string(first.totals.rows) +
+                             " (digest " + DigestHex(first.totals.digest) + ")")
+          .WithTable(t.qualified)
+          .WithHint("every segment holds the same rows of a replicated table in one snapshot; "
+                    "dump the cluster from the coordinator (--segment-output) for one snapshot");
+  } else if (t.placement.kind() == PlacementKind::kReplicate) {
+    if (!t.replica_key.empty()) replicas_[t.replica_key] = ReplicaCopy{stream_label_, want, true};
     for (const auto& w : t.writers) {
       if (!(w->totals() == want))
         return mismatch(w->totals()).WithTable(t.qualified).WithFrame(e.frame.number).WithOffset(e.frame.offset);

@@ -41,6 +41,7 @@ struct GenOptions {
   bool unended_table = false;
   std::string preamble;
   std::string label_type = "text";  // the second column's type in TABLE_BEGIN
+  std::string policy;               // distribution_policy of every table ("" for none)
   int nest_header = 0;  // a stream whose header carries a key nested this deep, then stops
   int nest_table = 0;   // the same in its first TABLE_BEGIN frame
 };
@@ -211,6 +212,7 @@ Status Generate(const GenOptions& o) {
     ti.name = gt.name;
     ti.columns = {{"id", "integer", true}, {"label", o.label_type, false}, {"pad", "text", false}};
     ti.primary_key = {"id"};
+    ti.distribution_policy = o.policy;
     ti.estimated_rows = static_cast<int64_t>(o.rows);
     bool last = t == o.tables - 1;
     if (last && !o.bad_trailer.empty()) {
@@ -269,6 +271,7 @@ int main(int argc, char** argv) {
   app.add_option("--tables", o.tables, "number of tables")->check(CLI::Range(0, 100000));
   app.add_option("--rows", o.rows, "rows per table");
   app.add_option("--label-type", o.label_type, "the type TABLE_BEGIN gives column label");
+  app.add_option("--policy", o.policy, "distribution policy of every table (hash, random, replicated)");
   app.add_option("--nest-header", o.nest_header, "only a header with a key nested N deep");
   app.add_option("--nest-table", o.nest_table, "only a header and a TABLE_BEGIN nested N deep");
   app.add_option("--row-bytes", o.row_bytes, "padding bytes per row");
