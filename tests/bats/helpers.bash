@@ -33,6 +33,13 @@ while pos < len(data):
 PY
 }
 
+# fresh_database SERVER DB: DB dropped and made anew on SERVER; T is its conninfo.
+fresh_database() {
+  pg_psql "$1" -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)"
+  pg_psql "$1" -c "CREATE DATABASE $2"
+  T=$(pg_conn "$1" "$2")
+}
+
 # schema_of [PG_DUMP_ARGS] CONNINFO: pg_dump --schema-only, without the per-run \restrict
 # keys of current minor releases, for comparing a source's schema with a target's.
 schema_of() { pg_dump --schema-only "$@" | grep -v '^\\\(un\)\?restrict '; }

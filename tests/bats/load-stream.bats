@@ -21,9 +21,7 @@ teardown_file() { pg_stop_all; }
 
 setup() {
   W="$BATS_TEST_TMPDIR"
-  pg_psql dst -c "DROP DATABASE IF EXISTS t WITH (FORCE)"
-  pg_psql dst -c "CREATE DATABASE t"
-  T=$(pg_conn dst t)
+  fresh_database dst t
 }
 
 # copy_out TABLE FORMAT COLUMNS [extra copy-to-stream args]: a one-table stream on stdout.

@@ -50,6 +50,15 @@ release_lock() {
   wait "$LOCK_HOLDER" || true
 }
 
+# interrupt SIG PID [FEEDER]: sends SIG to PID, waits for it, stops FEEDER; sets RC to PID's
+# exit status.
+interrupt() {
+  kill -"$1" "$2"
+  RC=0
+  wait "$2" || RC=$?
+  [ -z "${3:-}" ] || kill "$3" 2>/dev/null || true
+}
+
 # no_leftovers DIR: TMPDIR is empty and DIR holds no temporary output (".NAME.XXXXXX").
 no_leftovers() {
   [ -z "$(ls -A "$TMPDIR")" ] || { ls -la "$TMPDIR"; return 1; }
@@ -70,12 +79,9 @@ no_leftovers() {
   { cat "$W/small.sgs"; head -c "$cut" "$W/big.sgs"; sleep 60; } >"$W/in" &
   local feeder=$!
   wait_for test "$(pg_psql sig tgt -c 'SELECT count(*) FROM small')" = 1000
-  kill -TERM "$loader"
-  local rc=0
-  wait "$loader" || rc=$?
-  kill "$feeder" 2>/dev/null || true
+  interrupt TERM "$loader" "$feeder"
   cat "$W/err"
-  [ "$rc" -eq 143 ]
+  [ "$RC" -eq 143 ]
   grep -q '^load-stream: committed 1 table: public.small$' "$W/err"
   grep -q '^load-stream: not committed 1 table: public.big$' "$W/err"
   grep -q '^load-stream: interrupted by SIGTERM$' "$W/err"
@@ -99,11 +105,8 @@ no_leftovers() {
       { head -c 300000 "$W/s.sgs"; sleep 60; } >"$W/in" &
       local feeder=$!
       sleep 0.5
-      kill -"$sig" "$pid"
-      local rc=0
-      wait "$pid" || rc=$?
-      kill "$feeder" 2>/dev/null || true
-      [ "$rc" -eq "$code" ] || { echo "$cmd: SIG$sig gave $rc: $(cat "$W/err")"; false; }
+      interrupt "$sig" "$pid" "$feeder"
+      [ "$RC" -eq "$code" ] || { echo "$cmd: SIG$sig gave $RC: $(cat "$W/err")"; false; }
       grep -q "interrupted by SIG$sig" "$W/err"
       no_leftovers "$W" || { echo "$cmd left files behind"; false; }
     done
@@ -117,12 +120,10 @@ no_leftovers() {
   local pid=$!
   sleep 1
   [ -n "$(ls -A "$W" | grep '^\.d\.sgs\.')" ]  # the temporary name exists while it runs
-  kill -TERM "$pid"
-  local rc=0
-  wait "$pid" || rc=$?
+  interrupt TERM "$pid"
   release_lock
   cat "$W/err"
-  [ "$rc" -eq 143 ]
+  [ "$RC" -eq 143 ]
   [ ! -e "$W/d.sgs" ]
   no_leftovers "$W"
 }
@@ -139,12 +140,9 @@ no_leftovers() {
   { head -c "$cut" "$W/s.sgs"; sleep 60; } >"$W/in" &
   local feeder=$!
   wait_for eval 'ls "$TMPDIR" | grep -q "^segstream-post-data\."'
-  kill -TERM "$pid"
-  local rc=0
-  wait "$pid" || rc=$?
-  kill "$feeder" 2>/dev/null || true
+  interrupt TERM "$pid" "$feeder"
   cat "$W/err"
-  [ "$rc" -eq 143 ]
+  [ "$RC" -eq 143 ]
   no_leftovers "$W"
   pg_psql sig -c "DROP DATABASE tgt2 WITH (FORCE)"
 }
