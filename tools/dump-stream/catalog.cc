@@ -52,8 +52,7 @@ struct RelationRow {
 };
 
 Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& facts) {
-  // relispartition and relpartbound exist from PostgreSQL 10 (and Greenplum 7).
-  const bool partitions = facts.version_num >= 100000;
+  const bool partitions = facts.profile.declarative_partitions;
   std::string sql =
       "SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, c.reltuples::bigint, "
       "c.relpages::bigint * current_setting('block_size')::bigint, "
@@ -88,7 +87,7 @@ Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& 
 
 Status AddColumns(PGconn* conn, const ServerFacts& facts, std::vector<DumpTable>* tables,
                   std::unordered_map<std::string, std::map<int, std::string>>* attnames) {
-  const bool generated = facts.version_num >= 120000;
+  const bool generated = facts.profile.generated_columns;
   std::string sql =
       "SELECT a.attrelid::text, a.attnum, a.attname, "
       "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, ";
@@ -132,7 +131,7 @@ Status AddColumns(PGconn* conn, const ServerFacts& facts, std::vector<DumpTable>
 // Exact sizes (for splitting and the ETA) and partition bounds, once the tables are locked.
 Status AddSizesAndBounds(PGconn* conn, const ServerFacts& facts, std::vector<DumpTable>* tables) {
   std::string sql = "SELECT c.oid::text, pg_catalog.pg_relation_size(c.oid), ";
-  sql += facts.version_num >= 100000
+  sql += facts.profile.declarative_partitions
              ? "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END "
              : "NULL ";
   sql += "FROM pg_catalog.pg_class c WHERE c.oid = ANY($1::pg_catalog.oid[])";
@@ -185,12 +184,14 @@ Result<std::unordered_map<std::string, std::vector<std::string>>> HashPartitionK
   return keys;
 }
 
-Status AddDistribution(PGconn* conn, std::vector<DumpTable>* tables,
+Status AddDistribution(PGconn* conn, const ServerProfile& profile, std::vector<DumpTable>* tables,
                        const std::unordered_map<std::string, std::map<int, std::string>>& attnames) {
+  // The column is the profile's, from a fixed table: never text from anywhere else.
   const std::string sql =
       "SELECT p.localoid::text, p.policytype::text, "
       "array_to_string(p.distkey::pg_catalog.int2[], ','), "
-      "array_to_string(p.distclasses::pg_catalog.oid[], ','), p.numsegments "
+      "array_to_string(p." + profile.distribution_opclass_column + "::pg_catalog.oid[], ','), "
+      "p.numsegments "
       "FROM pg_catalog.gp_distribution_policy p "
       "WHERE p.localoid = ANY($1::pg_catalog.oid[])";
   ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, sql, {OidArray(*tables)}));
@@ -249,6 +250,7 @@ Result<ServerFacts> ReadServerFacts(PGconn* conn) {
     f.mpp = "greenplum";
   }
   f.has_distribution_policy = Field(res.get(), 0, 6) == "t";
+  ASSIGN_OR_RETURN(f.profile, ProfileFor(f.version_num, banner));
   return f;
 }
 
@@ -292,7 +294,7 @@ Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& f
   std::unordered_map<std::string, std::map<int, std::string>> attnames;
   RETURN_IF_ERROR(AddColumns(conn, facts, &tables, &attnames));
   RETURN_IF_ERROR(AddPrimaryKeys(conn, &tables));
-  if (facts.version_num >= 100000) {
+  if (facts.profile.declarative_partitions) {
     ASSIGN_OR_RETURN(auto hash_keys, HashPartitionKeys(conn));
     for (DumpTable& t : tables) {
       auto row = by_oid.find(t.oid);
@@ -301,7 +303,8 @@ Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& f
       if (key != hash_keys.end()) t.info.hash_partition_key = key->second;
     }
   }
-  if (facts.has_distribution_policy) RETURN_IF_ERROR(AddDistribution(conn, &tables, attnames));
+  if (facts.has_distribution_policy && facts.profile.mpp())
+    RETURN_IF_ERROR(AddDistribution(conn, facts.profile, &tables, attnames));
   return tables;
 }
 

@@ -10,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/server_profile.h"
 #include "lib/common/stream_meta.h"
 #include "lib/common/table_filter.h"
 
@@ -23,6 +24,7 @@ struct ServerFacts {
   uint64_t block_size = 8192;
   std::string mpp;  // "greenplum", "cloudberry" or "" for plain PostgreSQL
   bool has_distribution_policy = false;
+  ServerProfile profile;  // what this server's catalog and session have
 };
 
 Result<ServerFacts> ReadServerFacts(PGconn* conn);

@@ -163,7 +163,7 @@ Status RunDump(const DumpOptions& o) {
       sysid.ok()) {
     system_identifier = Field(sysid->get(), 0, 0);
   }
-  ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding));
+  ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding, facts.profile));
   ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
   auto lock = [&](const std::vector<DumpTable>& selected) {
     std::vector<std::string> names;
@@ -209,7 +209,7 @@ Status RunDump(const DumpOptions& o) {
   if (jobs > 1) {
     for (int i = 0; i < jobs; ++i) {
       ASSIGN_OR_RETURN(PgConnPtr c, Connect(o.conn));
-      ASSIGN_OR_RETURN(Json ignored, ApplySessionSettings(c.get(), facts.encoding));
+      ASSIGN_OR_RETURN(Json ignored, ApplySessionSettings(c.get(), facts.encoding, facts.profile));
       RETURN_IF_ERROR(BeginJobTransaction(c.get(), snapshot));
       job_conns.push_back(std::move(c));
     }

@@ -4,7 +4,8 @@
 
 namespace segstream {
 
-Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding) {
+Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding,
+                                  const ServerProfile& profile) {
   // TimeZone UTC: timestamptz text carries its offset either way, but a fixed zone makes
   // the bytes (and so the digests) of one snapshot identical whichever server default or
   // PGTZ was in effect. row_security off: a dump must fail rather than silently skip rows
@@ -15,13 +16,14 @@ Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding) {
   settings["IntervalStyle"] = "postgres";
   settings["extra_float_digits"] = "3";
   settings["TimeZone"] = "UTC";
-  settings["row_security"] = "off";
+  if (profile.row_security) settings["row_security"] = "off";
   std::vector<std::string> statements;
   for (auto it = settings.begin(); it != settings.end(); ++it)
     statements.push_back("SET " + it.key() + " = " + QuoteLiteral(it.value().get<std::string>()));
   // Not recorded: they only keep the server from ending a long dump.
   statements.push_back("SET statement_timeout = 0");
-  statements.push_back("SET idle_in_transaction_session_timeout = 0");
+  if (profile.idle_in_transaction_timeout)
+    statements.push_back("SET idle_in_transaction_session_timeout = 0");
   statements.push_back("SET lock_timeout = 0");
   for (const auto& sql : statements) RETURN_IF_ERROR(Exec(conn, sql).status());
   return settings;

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/server_profile.h"
 #include "lib/common/stream_meta.h"
 
 namespace segstream {
@@ -16,7 +17,8 @@ namespace segstream {
 // Settings that make COPY text the same whatever the server's defaults are, and encoding
 // conversion impossible (client_encoding = the database encoding). Returns what was set,
 // for the stream header.
-Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding);
+Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding,
+                                  const ServerProfile& profile);
 
 // Starts the leader's transaction; returns the snapshot id every job imports. An empty
 // `import_snapshot` exports a new one.

@@ -9,6 +9,8 @@ TargetResolver::TargetResolver(PGconn* conn, const LoadOptions& options)
     : conn_(conn), options_(options), types_(conn) {}
 
 Status TargetResolver::Init() {
+  ASSIGN_OR_RETURN(PgResultPtr version, Exec(conn_, "SELECT pg_catalog.version()"));
+  ASSIGN_OR_RETURN(profile_, ProfileFor(PQserverVersion(conn_), Field(version.get(), 0, 0)));
   for (const auto& m : options_.table_map) {
     size_t eq = m.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
@@ -57,12 +59,12 @@ std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
 
 Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& copy_format,
                                     const std::string& oid, const std::string& qualified) {
-  ASSIGN_OR_RETURN(PgResultPtr res,
-                   ExecParams(conn_,
-                              "SELECT attname, format_type(atttypid, atttypmod), attgenerated "
-                              "FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 "
-                              "AND NOT attisdropped",
-                              {oid}));
+  // Greenplum 6 (a 9.4 catalog) has no generated columns.
+  const std::string sql = std::string("SELECT attname, format_type(atttypid, atttypmod), ") +
+                          (profile_.generated_columns ? "attgenerated" : "''") +
+                          " FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 "
+                          "AND NOT attisdropped";
+  ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn_, sql, {oid}));
   struct Target {
     std::string type;
     bool generated;

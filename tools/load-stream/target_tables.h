@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/common/pg_conn.h"
+#include "lib/common/server_profile.h"
 #include "lib/common/stream_meta.h"
 #include "tools/load-stream/column_types.h"
 #include "tools/load-stream/load_options.h"
@@ -37,7 +38,8 @@ class TargetResolver {
  public:
   // `conn` is borrowed and must outlive the resolver.
   TargetResolver(PGconn* conn, const LoadOptions& options);
-  // Parses --table-map; a usage error for a malformed mapping.
+  // Reads the target's profile and parses --table-map; a usage error for a malformed
+  // mapping.
   Status Init();
   // The target of one table of a stream in `copy_format`. Fails with a kServer status naming
   // the table when it is missing (and not to be created) or its columns do not fit. With
@@ -54,6 +56,7 @@ class TargetResolver {
   PGconn* conn_;
   const LoadOptions& options_;
   load::TypeResolver types_;
+  ServerProfile profile_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> map_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<TargetPlan>> cache_;
 };
