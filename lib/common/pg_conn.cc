@@ -51,18 +51,27 @@ std::string DescribeConnection(PGconn* conn) {
 }
 
 Status ServerError(PGconn* conn, const std::string& what, const PGresult* res) {
-  std::string msg;
-  std::string sqlstate;
+  std::string msg, sqlstate, detail, context, hint;
   if (res) {
     msg = Trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     sqlstate = Trimmed(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    detail = Trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+    context = Trimmed(PQresultErrorField(res, PG_DIAG_CONTEXT));
+    hint = Trimmed(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
   }
   if (msg.empty()) msg = Trimmed(PQerrorMessage(conn));
   if (msg.rfind("ERROR:  ", 0) == 0) msg = msg.substr(8);
   if (PQstatus(conn) == CONNECTION_BAD && msg.empty()) msg = "connection to server lost";
   std::string text = what + ": " + msg;
   if (!sqlstate.empty()) text += " (SQLSTATE " + sqlstate + ")";
-  return Status::Server(text);
+  // The server's DETAIL says which row broke a constraint ("Key (customer_id)=(2) is not
+  // present..."), and CONTEXT where (a COPY's table and line): without them a user cannot
+  // find the row.
+  if (!detail.empty()) text += "; detail: " + detail;
+  if (!context.empty()) text += "; context: " + context;
+  Status st = Status::Server(text);
+  if (!hint.empty()) st = std::move(st).WithHint(hint);
+  return st;
 }
 
 Result<PgResultPtr> Exec(PGconn* conn, const std::string& sql) {

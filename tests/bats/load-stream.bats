@@ -339,3 +339,17 @@ PY
   grep -q "^load-stream: error: " "$W/err"
   ! grep -q "password" "$W/err"
 }
+
+@test "a failing COPY shows the server's detail and context: which row, which line" {
+  pg_psql dst t -c "CREATE TABLE customers (id int PRIMARY KEY); INSERT INTO customers VALUES (1);
+                    CREATE TABLE orders (id int, customer_id int REFERENCES customers)"
+  printf '1\t1\n2\t2\n' | copy-to-stream --table public.orders --columns 'id integer,customer_id integer' >"$W/fk.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/fk.sgs"
+  assert_failure 1
+  [[ "$stderr" == *'violates foreign key constraint'*'(SQLSTATE 23503); detail: Key (customer_id)=(2) is not present in table "customers".'* ]]
+  [ "$(pg_psql dst t -c 'SELECT count(*) FROM orders')" = 0 ]
+  printf '1\t1\n2\tabc\n' | copy-to-stream --table public.orders --columns 'id integer,customer_id integer' >"$W/bad.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/bad.sgs"
+  assert_failure 1
+  [[ "$stderr" == *'invalid input syntax for type integer: "abc" (SQLSTATE 22P02); context: COPY orders, line 2, column customer_id: "abc"'* ]]
+}
