@@ -353,3 +353,14 @@ PY
   assert_failure 1
   [[ "$stderr" == *'invalid input syntax for type integer: "abc" (SQLSTATE 22P02); context: COPY orders, line 2, column customer_id: "abc"'* ]]
 }
+
+@test "a selection that matches no table of the stream is an error, not a quiet success" {
+  create_targets
+  orders_stream >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" -t 'nosuch.*' "$W/o.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"no table of the stream matches the selection (-t, -n, --include-table-file); nothing was loaded"* ]]
+  [[ "$stderr" == *"hint: toc FILE lists the stream's tables"* ]]
+  run --separate-stderr load-stream -d "$T" -t 'public.orders' -t 'nosuch.*' "$W/o.sgs"
+  assert_success
+}

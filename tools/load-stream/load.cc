@@ -74,6 +74,7 @@ class JobThreads {
 struct ReadState {
   std::vector<std::unique_ptr<Task>> unloaded;  // failed before reaching a job, or dry run
   uint64_t tables_seen = 0;
+  uint64_t tables_selected = 0;  // table parts the selection matched
   uint64_t rows_seen = 0;
   uint64_t bytes_seen = 0;
   Status stop;  // why reading stopped early (not the input's fault)
@@ -189,6 +190,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         }
         state->table_seen = true;
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
+        ++state->tables_selected;
         bool keep_rows = false;
         if (state->journal) {
           auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
@@ -392,6 +394,11 @@ Status RunLoad(const LoadOptions& o) {
     PrintOutcomes(tasks);
     return fatal;
   }
+  // As pg_dump: a selection that selects nothing is a mistake, not a successful no-op.
+  if (filter.has_includes() && state.tables_selected == 0)
+    return Status::Usage("no table of the stream matches the selection (-t, -n, "
+                         "--include-table-file); nothing was loaded")
+        .WithHint("toc FILE lists the stream's tables");
 
   size_t failed = 0, loaded = 0;
   uint64_t rows = 0, bytes = 0;
