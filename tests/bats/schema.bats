@@ -285,3 +285,20 @@ SH
   run pg_psql "$DST" app -c 'SELECT last_value FROM "Mixed Case"."Order Items_Item Id_seq"'
   assert_output 50
 }
+
+@test "--globals twice: an existing role and an existing tablespace are warnings, the rest loads" {
+  local ts
+  ts="$(pg_dir "$DST")/ts"
+  as_postgres mkdir -p "$ts"
+  pg_psql "$DST" -c "CREATE ROLE twice_role"
+  pg_psql "$DST" -c "CREATE TABLESPACE twice_ts LOCATION '$ts'"
+  pg_psql "$DST" -c "CREATE DATABASE one"
+  pg_psql "$DST" one -c "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)"
+  dump-stream -d "$(dst one)" --schema --globals >"$BATS_TEST_TMPDIR/g.sgs"
+  # Restored onto the same server: every global in the stream exists already.
+  run --separate-stderr load-stream -d "$(dst two)" --create-db --schema --globals "$BATS_TEST_TMPDIR/g.sgs"
+  assert_success
+  [[ "$stderr" == *"warning: CREATE ROLE twice_role: the role exists already; kept"* ]]
+  [[ "$stderr" == *"warning: CREATE TABLESPACE twice_ts "*": the tablespace exists already; kept"* ]]
+  [ "$(pg_psql "$DST" two -c 'SELECT count(*) FROM t')" = 2 ]
+}

@@ -56,14 +56,19 @@ Result<size_t> RunStatements(PGconn* conn, const std::vector<std::string>& state
   return tolerated;
 }
 
-// 42710 duplicate_object: the role is there already; the ALTER ROLE after it still gives
-// it the source's attributes.
-bool ExistingRole(const std::string& stmt, const std::string& sqlstate, bool quiet) {
-  if (sqlstate != "42710" || !StartsWithWords(stmt, "CREATE ROLE")) return false;
+// 42710 duplicate_object: the role or tablespace is there already, and the rest goes on,
+// the same way for both (a second restore of the same globals succeeds). The ALTER ROLE
+// after a CREATE ROLE still gives the role the source's attributes.
+bool ExistingGlobal(const std::string& stmt, const std::string& sqlstate, bool quiet) {
+  if (sqlstate != "42710") return false;
+  const char* kind = StartsWithWords(stmt, "CREATE ROLE")         ? "role"
+                     : StartsWithWords(stmt, "CREATE TABLESPACE") ? "tablespace"
+                                                                  : nullptr;
+  if (!kind) return false;
   if (!quiet) {
     std::string what = stmt.substr(0, stmt.find_first_of(";\n"));
-    std::fprintf(stderr, "%s: warning: %s: the role exists already; kept\n", kTool,
-                 EscapeForMessage(what).c_str());
+    std::fprintf(stderr, "%s: warning: %s: the %s exists already; kept\n", kTool,
+                 EscapeForMessage(what).c_str(), kind);
   }
   return true;
 }
@@ -85,7 +90,7 @@ ConnOptions OwnConnection(const ConnOptions& options) {
 
 Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
   ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(options)));
-  return RunStatements(conn.get(), SplitSqlStatements(sql), "globals", ExistingRole, quiet).status();
+  return RunStatements(conn.get(), SplitSqlStatements(sql), "globals", ExistingGlobal, quiet).status();
 }
 
 Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
