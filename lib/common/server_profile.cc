@@ -24,11 +24,12 @@ struct MppRow {
   int since_major;
   const char* opclass_column;
   const char* utility_setting;
+  bool external_by_relstorage;
 };
 constexpr MppRow kMppRows[] = {
-    {ServerFlavor::kGreenplum, 6, "distclass", "gp_session_role"},
-    {ServerFlavor::kGreenplum, 7, "distclasses", "gp_role"},
-    {ServerFlavor::kCloudberry, 1, "distclasses", "gp_role"},
+    {ServerFlavor::kGreenplum, 6, "distclass", "gp_session_role", true},
+    {ServerFlavor::kGreenplum, 7, "distclasses", "gp_role", false},
+    {ServerFlavor::kCloudberry, 1, "distclasses", "gp_role", false},
 };
 
 // The major version that follows `marker` in the banner ("Greenplum Database 6.24.3").
@@ -64,6 +65,7 @@ Result<ServerProfile> ProfileFor(int version_num, const std::string& banner) {
       if (row.flavor == p.flavor && p.mpp_major >= row.since_major) {
         p.distribution_opclass_column = row.opclass_column;
         p.utility_mode_setting = row.utility_setting;
+        p.external_tables_by_relstorage = row.external_by_relstorage;
       }
     }
     if (p.distribution_opclass_column.empty())

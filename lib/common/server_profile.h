@@ -33,6 +33,9 @@ struct ServerProfile {
   // The setting that puts a segment session in utility mode: gp_session_role=utility on
   // Greenplum 6, gp_role=utility from Greenplum 7 and on Cloudberry; "" for PostgreSQL.
   std::string utility_mode_setting;
+  // Greenplum 6 marks external tables by pg_class.relstorage 'x' (relkind 'r'); from
+  // Greenplum 7 and on Cloudberry they are foreign tables (relkind 'f').
+  bool external_tables_by_relstorage = false;
 
   bool mpp() const { return flavor != ServerFlavor::kPostgres; }
   std::string Describe() const;  // "Greenplum 6 (PostgreSQL 9.4 catalog)"

@@ -41,6 +41,7 @@ TEST(ServerProfile, Greenplum6IsAPostgreSql94Catalog) {
   EXPECT_FALSE(gp6.generated_columns);
   EXPECT_EQ(gp6.distribution_opclass_column, "distclass");
   EXPECT_EQ(gp6.utility_mode_setting, "gp_session_role");
+  EXPECT_TRUE(gp6.external_tables_by_relstorage);
   EXPECT_EQ(gp6.Describe(), "Greenplum 6 (PostgreSQL 9.4 catalog)");
 }
 
@@ -50,6 +51,7 @@ TEST(ServerProfile, Greenplum7AndCloudberry) {
   EXPECT_TRUE(gp7.row_security && gp7.generated_columns && gp7.declarative_partitions);
   EXPECT_EQ(gp7.distribution_opclass_column, "distclasses");
   EXPECT_EQ(gp7.utility_mode_setting, "gp_role");
+  EXPECT_FALSE(gp7.external_tables_by_relstorage);
   ServerProfile cb = Profile(140004, "PostgreSQL 14.4 (Apache Cloudberry 1.6.0 build 1) on x86_64");
   EXPECT_EQ(cb.flavor, ServerFlavor::kCloudberry);
   EXPECT_EQ(cb.mpp_major, 1);

@@ -489,3 +489,17 @@ lo_contents() {  # SERVER: every large object's oid, size and md5
   load-stream -d "$(pg_conn ddst lo)" --schema --create-db -q "$BATS_TEST_TMPDIR/nolo.sgs"
   [ "$(pg_psql ddst lo -c "SELECT count(*) FROM pg_largeobject_metadata")" = 0 ]
 }
+
+@test "foreign tables are left out with a note, as pg_dump and gpbackup leave them" {
+  pg_psql dsrc -c "DROP DATABASE IF EXISTS fdw WITH (FORCE)" -c "CREATE DATABASE fdw"
+  pg_psql dsrc fdw -c "CREATE EXTENSION postgres_fdw;
+    CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'nowhere.invalid');
+    CREATE FOREIGN TABLE remote_orders (id int) SERVER elsewhere;
+    CREATE TABLE local_orders (id int); INSERT INTO local_orders VALUES (1), (2)"
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc fdw)" -o "$BATS_TEST_TMPDIR/f.sgs"
+  assert_success
+  [[ "$stderr" == *"note: left out 1 table whose rows live outside the database: foreign table public.remote_orders"* ]]
+  [ "$(stream_tables "$BATS_TEST_TMPDIR/f.sgs")" = public.local_orders ]
+  run --separate-stderr dump-stream -d "$(pg_conn dsrc fdw)" -q -o "$BATS_TEST_TMPDIR/f.sgs"
+  [ -z "$stderr" ]
+}

@@ -53,8 +53,13 @@ struct RelationRow {
 
 Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& facts) {
   const bool partitions = facts.profile.declarative_partitions;
-  std::string sql =
-      "SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, c.reltuples::bigint, "
+  // External tables read as relkind 'x' (Greenplum 6 keeps them as 'r' with relstorage
+  // 'x'); they and foreign tables ('f') are listed only to be left out with a note.
+  std::string sql = std::string("SELECT c.oid::text, n.nspname, c.relname, ") +
+                    (facts.profile.external_tables_by_relstorage
+                         ? "CASE WHEN c.relstorage = 'x' THEN 'x' ELSE c.relkind::text END, "
+                         : "c.relkind::text, ") +
+                    "c.reltuples::bigint, "
       "c.relpages::bigint * current_setting('block_size')::bigint, "
       "pg_catalog.pg_table_is_visible(c.oid), ";
   // Nothing here may lock a relation (pg_relation_size and pg_get_expr do): a table locked
@@ -65,7 +70,7 @@ Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& 
              : "'' ";
   sql +=
       "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' "
+      "WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname !~ '^pg_' "
       "AND n.nspname NOT IN ('information_schema', 'gp_toolkit') "
       "ORDER BY n.nspname, c.relname";
   ASSIGN_OR_RETURN(PgResultPtr res, Exec(conn, sql));
@@ -257,14 +262,15 @@ Result<ServerFacts> ReadServerFacts(PGconn* conn) {
 Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& facts,
                                               const TableFilter& filter,
                                               const TableFilter& excludes,
-                                              const LockFunction& lock) {
+                                              const LockFunction& lock,
+                                              std::vector<std::string>* left_out) {
   ASSIGN_OR_RETURN(std::vector<RelationRow> rows, ListRelations(conn, facts));
   std::unordered_map<std::string, const RelationRow*> by_oid;
   for (const RelationRow& r : rows) by_oid[r.oid] = &r;
 
   std::vector<DumpTable> tables;
   for (const RelationRow& r : rows) {
-    if (r.relkind != 'r') continue;
+    if (r.relkind != 'r' && r.relkind != 'f' && r.relkind != 'x') continue;
     bool selected = filter.Matches(r.schema, r.name, r.visible);
     if (!selected && filter.has_includes() && excludes.Matches(r.schema, r.name, r.visible)) {
       // Selecting a partitioned table selects its leaves (pg_dump 16's --table-and-children).
@@ -274,6 +280,12 @@ Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& f
       }
     }
     if (!selected) continue;
+    if (r.relkind != 'r') {
+      // Their rows live outside the database (gpbackup and pg_dump leave them out too).
+      left_out->push_back((r.relkind == 'x' ? "external table " : "foreign table ") +
+                          QuoteIdent(r.schema) + "." + QuoteIdent(r.name));
+      continue;
+    }
     DumpTable t;
     t.oid = r.oid;
     t.relation_bytes = r.bytes;

@@ -44,10 +44,12 @@ using LockFunction = std::function<Status(const std::vector<DumpTable>&)>;
 // before any query that would itself lock a table (sizes, bounds), so lock waits are
 // bounded by --lock-wait-timeout. Partitioned parents have no data and are never returned; a leaf is also selected
 // when one of its partitioned ancestors matches an include rule and `excludes` (the
-// exclude rules alone) does not drop the leaf.
+// exclude rules alone) does not drop the leaf. Selected foreign and external tables are
+// not returned but named in `left_out` ("foreign table public.ft"): COPY cannot read them.
 Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& facts,
                                               const TableFilter& filter,
                                               const TableFilter& excludes,
-                                              const LockFunction& lock);
+                                              const LockFunction& lock,
+                                              std::vector<std::string>* left_out);
 
 }  // namespace segstream

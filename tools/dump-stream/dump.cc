@@ -13,6 +13,7 @@
 #include "lib/common/pg_conn.h"
 #include "lib/common/schema_archive.h"
 #include "lib/common/stream_writer.h"
+#include "lib/common/text_escape.h"
 #include "lib/common/table_filter.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/copy_out.h"
@@ -170,8 +171,16 @@ Status RunDump(const DumpOptions& o) {
     for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
     return LockTables(leader.get(), names, o.lock_wait_timeout);
   };
+  std::vector<std::string> left_out;
   ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
-                   DiscoverTables(leader.get(), facts, filter, excludes, lock));
+                   DiscoverTables(leader.get(), facts, filter, excludes, lock, &left_out));
+  if (!left_out.empty() && !o.quiet) {
+    std::string names;
+    for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
+    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
+                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
+                 EscapeForMessage(names).c_str());
+  }
   if (tables.empty() && filter.has_includes()) {
     return Status::Usage("no matching tables were found")
         .WithHint("patterns follow pg_dump: unquoted names fold to lower case; quote "
