@@ -364,3 +364,35 @@ PY
   run --separate-stderr load-stream -d "$T" -t 'public.orders' -t 'nosuch.*' "$W/o.sgs"
   assert_success
 }
+
+@test "sequence values travel with the rows by default: serial and identity continue after a cutover" {
+  pg_psql src app -c "DROP TABLE IF EXISTS seqs; CREATE TABLE seqs (id serial PRIMARY KEY,
+      n bigint GENERATED ALWAYS AS IDENTITY, v text);
+    INSERT INTO seqs (v) SELECT 'x' FROM generate_series(1, 42)"
+  pg_dump --schema-only -t seqs "$(pg_conn src app)" | pg_psql dst t >/dev/null
+  dump-stream -d "$(pg_conn src app)" -t seqs | load-stream -d "$T"
+  [ "$(pg_psql dst t -c "INSERT INTO seqs (v) VALUES ('after') RETURNING id, n")" = '43|43' ]
+  # --no-sequences on either side leaves the target's sequences alone.
+  pg_psql dst t -c "TRUNCATE seqs RESTART IDENTITY"
+  dump-stream -d "$(pg_conn src app)" -t seqs --no-sequences | load-stream -d "$T"
+  [ "$(pg_psql dst t -c "SELECT last_value, is_called FROM seqs_id_seq")" = '1|f' ]
+  pg_psql dst t -c "TRUNCATE seqs RESTART IDENTITY"
+  dump-stream -d "$(pg_conn src app)" -t seqs | load-stream -d "$T" --no-sequences
+  [ "$(pg_psql dst t -c "SELECT last_value, is_called FROM seqs_id_seq")" = '1|f' ]
+  pg_psql src app -c "DROP TABLE seqs"
+}
+
+@test "a selected load sets only its tables' sequences; a missing one is a warning" {
+  pg_psql src app -c "DROP TABLE IF EXISTS sa, sb; CREATE TABLE sa (id serial, v text); CREATE TABLE sb (id serial, v text);
+    INSERT INTO sa (v) SELECT 'a' FROM generate_series(1, 5); INSERT INTO sb (v) SELECT 'b' FROM generate_series(1, 7)"
+  pg_dump --schema-only -t sa -t sb "$(pg_conn src app)" | pg_psql dst t >/dev/null
+  dump-stream -d "$(pg_conn src app)" -t sa -t sb >"$W/s.sgs"
+  load-stream -d "$T" -t sa "$W/s.sgs"
+  [ "$(pg_psql dst t -c "SELECT last_value FROM sa_id_seq")" = 5 ]
+  [ "$(pg_psql dst t -c "SELECT is_called FROM sb_id_seq")" = f ]
+  pg_psql dst t -c "TRUNCATE sa; ALTER TABLE sb ALTER id DROP DEFAULT; DROP SEQUENCE sb_id_seq"
+  run --separate-stderr load-stream -d "$T" "$W/s.sgs"
+  assert_success
+  [[ "$stderr" == *"warning: sequence public.sb_id_seq does not exist on the target; its value was not set"* ]]
+  pg_psql src app -c "DROP TABLE sa, sb"
+}

@@ -207,6 +207,9 @@ Status RunDump(const DumpOptions& o) {
     TableFilter sequence_filter;
     RETURN_IF_ERROR(BuildSequenceFilter(o, &sequence_filter));
     ASSIGN_OR_RETURN(sequences, ReadSequences(leader.get(), sequence_filter));
+    // A plain dump without sequences carries no empty section (--schema and --data-only
+    // always did, and still do).
+    if (!o.schema && !o.data_only && sequences->extra["sequences"].empty()) sequences.reset();
   }
   if (!o.WantsRows()) tables.clear();
   if (large_objects) tables.push_back(std::move(*large_objects));

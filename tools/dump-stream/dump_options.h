@@ -30,13 +30,15 @@ struct DumpOptions {
   bool schema_only = false;  // pre-data + post-data, no rows
   bool data_only = false;    // rows + sequences
   bool globals = false;      // roles and tablespaces (pg_dumpall --globals-only)
+  bool no_sequences = false;  // sequence values travel with the rows unless this
   bool no_role_passwords = false;
   bool no_large_objects = false;  // leave out large objects even in a whole-database dump
   std::string pg_bindir;     // where pg_dump and pg_dumpall are; "" searches PATH
 
   bool WantsSchema() const { return schema || schema_only; }
   bool WantsRows() const { return !schema_only; }
-  bool WantsSequences() const { return (schema || data_only) && !schema_only; }
+  // With the rows by default, as pg_dump's data-only output carries them.
+  bool WantsSequences() const { return !schema_only && !no_sequences; }
   std::string Program(const std::string& name) const {
     return pg_bindir.empty() ? name : pg_bindir + "/" + name;
   }

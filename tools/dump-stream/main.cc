@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
                "values after them, all from the dump's snapshot");
   app.add_flag("--schema-only", o.schema_only, "embed the schema and no rows");
   app.add_flag("--data-only", o.data_only, "rows and sequence values, no schema");
+  app.add_flag("--no-sequences", o.no_sequences,
+               "leave out the sequence values (by default they travel with the rows)");
   app.add_flag("--globals", o.globals,
                "embed roles and tablespaces (pg_dumpall --globals-only)");
   app.add_flag("--no-role-passwords", o.no_role_passwords,

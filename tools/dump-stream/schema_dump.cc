@@ -120,13 +120,16 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
            "    WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid "
            "    AND e.deptype = 'e') "
            "ORDER BY 1, 2"));
-  std::vector<std::pair<std::string, std::string>> seqs;
+  struct Sequence {
+    std::string schema, name, owner_schema, owner;
+  };
+  std::vector<Sequence> seqs;
   for (int i = 0; i < PQntuples(res.get()); ++i) {
-    std::string schema = Field(res.get(), i, 0), name = Field(res.get(), i, 1);
-    std::string owner_schema = Field(res.get(), i, 2), owner = Field(res.get(), i, 3);
-    bool selected = owner.empty() ? filter.Matches(schema, name)
-                                  : filter.Matches(owner_schema, owner);
-    if (selected) seqs.emplace_back(schema, name);
+    Sequence s{Field(res.get(), i, 0), Field(res.get(), i, 1), Field(res.get(), i, 2),
+               Field(res.get(), i, 3)};
+    bool selected = s.owner.empty() ? filter.Matches(s.schema, s.name)
+                                    : filter.Matches(s.owner_schema, s.owner);
+    if (selected) seqs.push_back(std::move(s));
   }
   SqlSection section;
   section.section = "sequences";
@@ -138,7 +141,7 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
     for (size_t i = start; i < end; ++i) {
       if (i > start) sql += " UNION ALL ";
       sql += "SELECT " + std::to_string(i) + ", last_value::text, is_called FROM " +
-             QuoteIdent(seqs[i].first) + "." + QuoteIdent(seqs[i].second);
+             QuoteIdent(seqs[i].schema) + "." + QuoteIdent(seqs[i].name);
     }
     sql += " ORDER BY 1";
     auto values = Exec(conn, sql);
@@ -147,13 +150,19 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
       size_t i = std::stoul(Field(values->get(), r, 0));
       std::string last = Field(values->get(), r, 1);
       bool called = Field(values->get(), r, 2) == "t";
-      std::string qualified = QuoteIdent(seqs[i].first) + "." + QuoteIdent(seqs[i].second);
+      std::string qualified = QuoteIdent(seqs[i].schema) + "." + QuoteIdent(seqs[i].name);
       section.sql += "SELECT pg_catalog.setval(" + QuoteLiteral(qualified) + ", " + last + ", " +
                      (called ? "true" : "false") + ");\n";
-      section.extra["sequences"].push_back({{"schema", seqs[i].first},
-                                            {"name", seqs[i].second},
-                                            {"last_value", last},
-                                            {"is_called", called}});
+      Json entry = {{"schema", seqs[i].schema},
+                    {"name", seqs[i].name},
+                    {"last_value", last},
+                    {"is_called", called}};
+      // The owning table (serial, identity), so a loader's selection can follow it.
+      if (!seqs[i].owner.empty()) {
+        entry["owner_schema"] = seqs[i].owner_schema;
+        entry["owner_table"] = seqs[i].owner;
+      }
+      section.extra["sequences"].push_back(std::move(entry));
     }
   }
   return section;

@@ -106,6 +106,11 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
     state->globals_seen = true;
     return ApplyGlobals(o.conn, sql.sql, o.quiet);
   }
+  if (sql.section == "sequences") {
+    // Data, not SQL: applied after the rows with or without --schema (schema_apply.h).
+    if (!o.no_sequences) state->sequences.push_back(sql);
+    return Status::Ok();
+  }
   if (!o.schema) return Status::Ok();
   if (sql.section == "pre-data") {
     if (state->pre_data && state->pre_data->complete()) return Status::Ok();  // a later stream's
@@ -136,10 +141,6 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
     state->post_data_key = state->resume_key;
     bool complete = false;
     return state->post_data->Add(sql, &complete);
-  }
-  if (sql.section == "sequences") {
-    state->sequences.push_back(sql);
-    return Status::Ok();
   }
   return Status::Ok();  // a section this version does not know: never run
 }
@@ -435,13 +436,21 @@ Status RunLoad(const LoadOptions& o) {
         if (journal) RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, "post-data"));
       }
     }
-    for (const SqlSection& seq : state.sequences) {
-      Status st = ApplySequences(control.get(), seq);
-      if (st.kind() == ErrorKind::kCorrupt) return st;
-      if (!st.ok()) {
-        PrintOutcomes(tasks);
-        return st;
-      }
+  }
+  // After every row (and index): the values the source had, for the selected tables.
+  // Renamed targets would send them to sequences of the same name that are not theirs.
+  if (!state.sequences.empty() && !o.dry_run &&
+      (!o.redirect_schema.empty() || !o.table_map.empty())) {
+    Warn(o, "sequence values are not set with --redirect-schema or --table-map");
+    state.sequences.clear();
+  }
+  for (const SqlSection& seq : state.sequences) {
+    if (o.dry_run) break;
+    Status st = ApplySequences(control.get(), seq, filter, o.quiet);
+    if (st.kind() == ErrorKind::kCorrupt) return st;
+    if (!st.ok()) {
+      PrintOutcomes(tasks);
+      return st;
     }
   }
   if (o.analyze && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));

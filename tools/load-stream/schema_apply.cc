@@ -138,7 +138,8 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   return st;
 }
 
-Status ApplySequences(PGconn* conn, const SqlSection& section) {
+Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter& filter,
+                      bool quiet) {
   auto it = section.extra.find("sequences");
   if (it == section.extra.end()) return Status::Ok();
   if (!it->is_array()) return Status::Corrupt("the sequences section has no sequence list");
@@ -152,14 +153,36 @@ Status ApplySequences(PGconn* conn, const SqlSection& section) {
       return Status::Corrupt("sequence value '" + value + "' is not an integer");
     std::string schema = s["schema"].get<std::string>();
     std::string name = s["name"].get<std::string>();
+    if (!filter.empty()) {
+      auto owner_schema = s.find("owner_schema");
+      auto owner_table = s.find("owner_table");
+      bool owned = owner_schema != s.end() && owner_table != s.end() &&
+                   owner_schema->is_string() && owner_table->is_string();
+      bool selected = owned ? filter.Matches(owner_schema->get<std::string>(),
+                                             owner_table->get<std::string>())
+                            : filter.Matches(schema, name);
+      if (!selected) continue;
+    }
     // Names and value are bound parameters: the server resolves the sequence itself.
     auto res = ExecParams(conn,
                           "SELECT pg_catalog.setval(pg_catalog.format('%I.%I', $1::text, "
                           "$2::text)::regclass, $3::bigint, $4::boolean)",
                           {schema, name, value, s["is_called"].get<bool>() ? "true" : "false"});
-    if (!res.ok())
-      return res.take_status().Prefix("cannot set sequence " + QuoteIdent(schema) + "." +
-                                      QuoteIdent(name));
+    if (!res.ok()) {
+      Status st = res.take_status();
+      // 42P01 undefined_table: the target has no such sequence (a table loaded elsewhere,
+      // or made without its serial column). The rows are in; say what was not set.
+      if (st.message().find("(SQLSTATE 42P01)") != std::string::npos) {
+        if (!quiet)
+          std::fprintf(stderr, "%s: warning: sequence %s.%s does not exist on the target; its "
+                       "value was not set\n", kTool,
+                       EscapeForMessage(QuoteIdent(schema)).c_str(),
+                       EscapeForMessage(QuoteIdent(name)).c_str());
+        continue;
+      }
+      return std::move(st).Prefix("cannot set sequence " + QuoteIdent(schema) + "." +
+                                  QuoteIdent(name));
+    }
   }
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/stream_meta.h"
+#include "lib/common/table_filter.h"
 #include "tools/load-stream/load_options.h"
 
 namespace segstream {
@@ -29,8 +30,12 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
 Status ReapplyPostData(const LoadOptions& o, const std::string& path);
 
 // setval for every sequence of a "sequences" section (its "sequences" list: schema, name,
-// last_value, is_called; every value checked before it goes into SQL).
-Status ApplySequences(PGconn* conn, const SqlSection& section);
+// last_value, is_called, and owner_schema/owner_table for owned ones), with names and
+// values as bound parameters. With a selection (`filter` has includes or excludes), only
+// sequences whose owning table it selects, or free-standing ones it selects by name. A
+// sequence the target lacks is a warning (unless `quiet`), not a failure.
+Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter& filter,
+                      bool quiet);
 
 // CREATE DATABASE for the target named by o.conn, with `encoding`, on the maintenance
 // database "postgres" of the same server. An existing database is an error unless
