@@ -396,3 +396,29 @@ PY
   [[ "$stderr" == *"warning: sequence public.sb_id_seq does not exist on the target; its value was not set"* ]]
   pg_psql src app -c "DROP TABLE sa, sb"
 }
+
+@test "--disable-triggers loads a child before its parent under a foreign key; needs a superuser" {
+  pg_psql dst t -c "CREATE TABLE customers (id int PRIMARY KEY);
+                    CREATE TABLE orders (id int, customer_id int REFERENCES customers)"
+  printf '1\t1\n2\t2\n' | copy-to-stream --table public.orders --columns 'id integer,customer_id integer' >"$W/fk.sgs"
+  printf '1\n2\n' | copy-to-stream --table public.customers --columns 'id integer' >>"$W/fk.sgs"
+  run --separate-stderr load-stream -d "$T" "$W/fk.sgs"
+  assert_failure 1
+  [[ "$stderr" == *'violates foreign key constraint'* ]]
+  pg_psql dst t -c "TRUNCATE orders, customers"
+  run --separate-stderr load-stream -d "$T" --disable-triggers "$W/fk.sgs"
+  assert_success
+  [ "$(pg_psql dst t -c 'SELECT count(*) FROM orders JOIN customers ON customers.id = customer_id')" = 2 ]
+  # The triggers are back on afterwards.
+  run pg_psql dst t -c "INSERT INTO orders VALUES (3, 99)"
+  assert_failure
+  pg_psql dst t -c "TRUNCATE orders, customers"
+  pg_psql dst -c "DROP ROLE IF EXISTS plain_loader" -c "CREATE ROLE plain_loader LOGIN"
+  pg_psql dst t -c "GRANT ALL ON orders, customers TO plain_loader"
+  run --separate-stderr load-stream -d "$T user=plain_loader" --disable-triggers "$W/fk.sgs"
+  assert_failure 2
+  [[ "$stderr" == *'--disable-triggers needs a superuser, as pg_restore'* ]]
+  [ "$(pg_psql dst t -c 'SELECT count(*) FROM customers')" = 0 ]
+  pg_psql dst t -c "REVOKE ALL ON orders, customers FROM plain_loader"
+  pg_psql dst -c "DROP ROLE plain_loader"
+}

@@ -338,6 +338,15 @@ Status RunLoad(const LoadOptions& o) {
   ASSIGN_OR_RETURN(PgConnPtr control, Connect(conn_options));
   // Names in stream metadata are JSON, hence UTF-8.
   RETURN_IF_ERROR(Exec(control.get(), "SET client_encoding TO 'UTF8'").status());
+  if (o.disable_triggers && !o.dry_run) {
+    // Checked before anything is loaded: ALTER TABLE ... DISABLE TRIGGER ALL reaches the
+    // foreign-key triggers only for a superuser.
+    ASSIGN_OR_RETURN(PgResultPtr super,
+                     Exec(control.get(), "SELECT pg_catalog.current_setting('is_superuser')"));
+    if (Field(super.get(), 0, 0) != "on")
+      return Status::Usage("--disable-triggers needs a superuser, as pg_restore's does")
+          .WithHint("connect as a superuser, or load the tables in foreign-key order without it");
+  }
   TargetResolver resolver(control.get(), o);
   RETURN_IF_ERROR(resolver.Init());
   std::unique_ptr<Journal> journal;

@@ -33,6 +33,7 @@ struct LoadOptions {
   bool no_owner = false;       // as pg_restore --no-owner
   bool no_privileges = false;  // as pg_restore --no-privileges
   bool no_sequences = false;   // leave the stream's sequence values unapplied
+  bool disable_triggers = false;  // as pg_restore --disable-triggers (superusers)
   bool resume = false;         // skip what the journal says is committed; journal the rest
   std::string resume_key;      // "" = the stream's source identity (journal.h)
   bool list_done = false;      // print the journal's finished tables and exit

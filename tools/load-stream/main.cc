@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
                "create the target database (with the stream's encoding) first");
   app.add_flag("--no-owner", o.no_owner, "with --schema: do not set objects' owners");
   app.add_flag("--no-privileges", o.no_privileges, "with --schema: do not apply GRANT/REVOKE");
+  app.add_flag("--disable-triggers", o.disable_triggers,
+               "load each table with its triggers, foreign-key checks included, disabled "
+               "(pg_restore's; needs a superuser)");
   app.add_flag("--no-sequences", o.no_sequences,
                "do not set the sequence values the stream carries (set after the rows by default)");
   app.add_flag("--resume", o.resume,

@@ -133,6 +133,15 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     if (!res.ok()) return fail(res.take_status().Prefix("cannot truncate " + plan.qualified), false);
     freeze = true;
   }
+  // As pg_restore --disable-triggers: in the table's own transaction, so a rollback
+  // enables them again. Foreign keys are not checked for these rows.
+  const bool disable_triggers = options_.disable_triggers && plan.before_copy_sql.empty();
+  if (disable_triggers) {
+    auto res = Exec(conn_.get(), "ALTER TABLE " + plan.qualified + " DISABLE TRIGGER ALL");
+    if (!res.ok())
+      return fail(res.take_status().Prefix("cannot disable the triggers of " + plan.qualified),
+                  false);
+  }
   // COPY FREEZE is refused for partitioned tables and only allowed for a table created or
   // truncated in this very (sub)transaction.
   freeze = freeze && !plan.partitioned;
@@ -207,6 +216,12 @@ Status TableLoader::Load(Task* task, bool* aborted) {
                                 " rows, the table trailer says " +
                                 std::to_string(task->trailer.totals.rows)),
                 false);
+  if (disable_triggers) {
+    auto res = Exec(conn_.get(), "ALTER TABLE " + plan.qualified + " ENABLE TRIGGER ALL");
+    if (!res.ok())
+      return fail(res.take_status().Prefix("cannot enable the triggers of " + plan.qualified),
+                  false);
+  }
   for (const auto& sql : plan.after_copy_sql) {
     auto res = Exec(conn_.get(), sql);
     if (!res.ok()) return fail(res.take_status().Prefix("cannot write " + task->source), false);
