@@ -422,3 +422,14 @@ PY
   pg_psql dst t -c "REVOKE ALL ON orders, customers FROM plain_loader"
   pg_psql dst -c "DROP ROLE plain_loader"
 }
+
+@test "-v prints a line per committed table; -e is pg_restore's default spelled out" {
+  create_targets
+  { orders_stream; items_stream; } >"$W/two.sgs"
+  run --separate-stderr load-stream -d "$T" -v -e "$W/two.sgs"
+  assert_success
+  [[ "$stderr" == *'load-stream: committed public.orders: 20000 rows, '*' bytes in '*' s'* ]]
+  [[ "$stderr" == *'load-stream: committed public.items: 3000 rows, '* ]]
+  run --separate-stderr load-stream -d "$T" -e --on-error-continue "$W/two.sgs"
+  assert_failure 2
+}

@@ -22,6 +22,7 @@ struct LoadOptions {
   bool analyze = false;
   bool dry_run = false;
   bool quiet = false;
+  bool verbose = false;  // a line per table as it commits, like pg_restore -v
   std::string redirect_schema;
   std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
   TableSelection selection;  // -t -n -T -N and the table files

@@ -50,6 +50,12 @@ int main(int argc, char** argv) {
   app.add_flag("--progress{tty}", progress,
                "live progress on stderr when it is a terminal; --progress=json for NDJSON");
   app.add_flag("-q,--quiet", o.quiet, "no summary line");
+  app.add_flag("-v,--verbose", o.verbose,
+               "one line per table (or part) as it commits: rows, bytes, seconds");
+  bool exit_on_error = false;
+  app.add_flag("-e,--exit-on-error", exit_on_error,
+               "stop at the first failed table (the default; as pg_restore -e)")
+      ->excludes("--on-error-continue");
   app.add_flag("--schema", o.schema,
                "apply the stream's schema: pre-data before the rows, then post-data (indexes, "
                "constraints; --jobs in parallel) and the sequence values after them");

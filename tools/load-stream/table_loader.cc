@@ -1,10 +1,13 @@
 #include "tools/load-stream/table_loader.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 
 #include "lib/common/format.h"
 #include "lib/common/termination.h"
+#include "lib/common/text_escape.h"
 #include "tools/load-stream/journal.h"
 
 namespace segstream {
@@ -96,6 +99,7 @@ void TableLoader::Rollback() {
 
 Status TableLoader::Load(Task* task, bool* aborted) {
   const TargetPlan& plan = *task->plan;
+  const auto started = std::chrono::steady_clock::now();
   if (progress_->enabled())
     progress_->Event("table_begin", {{"table", task->source}, {"target", plan.qualified},
                                      {"part", task->part}, {"job", id_}});
@@ -249,6 +253,17 @@ Status TableLoader::Load(Task* task, bool* aborted) {
   if (progress_->enabled())
     progress_->Event("table_end", {{"table", task->source}, {"rows", task->rows},
                                    {"bytes", task->bytes}, {"committed", !single}});
+  if (options_.verbose) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string what = plan.qualified;
+    if (task->parts > 1)
+      what += " (part " + std::to_string(task->part + 1) + " of " + std::to_string(task->parts) + ")";
+    std::fprintf(stderr, "load-stream: %s %s: %llu rows, %llu bytes in %.2f s\n",
+                 single ? "loaded" : "committed", EscapeForMessage(what).c_str(),
+                 static_cast<unsigned long long>(task->rows),
+                 static_cast<unsigned long long>(task->bytes), seconds);
+  }
   return Status::Ok();
 }
 
