@@ -10,20 +10,24 @@ StreamWriter::StreamWriter(BufferedSink* sink, WriterOptions options)
 
 Status StreamWriter::WriteFrameLocked(FrameType type, uint8_t flags, uint32_t table_id,
                                       Codec codec, uint32_t raw_len,
-                                      std::span<const uint8_t> stored) {
+                                      std::span<const uint8_t> stored,
+                                      std::span<const uint8_t> stored_tail) {
   FrameHeader h;
   h.type = static_cast<uint8_t>(type);
   h.flags = flags;
   h.codec = codec;
   h.table_id = table_id;
-  h.stored_len = static_cast<uint32_t>(stored.size());
+  h.stored_len = static_cast<uint32_t>(stored.size() + stored_tail.size());
   h.raw_len = raw_len;
   uint8_t header[format::kFrameHeaderSize];
-  EncodeFrameHeader(&h, stored, header);
+  // One piece keeps the vectorised checksum; two are hashed as one stream.
+  if (stored_tail.empty()) EncodeFrameHeader(&h, stored, header);
+  else EncodeFrameHeaderParts(&h, stored, stored_tail, header);
   if (type == FrameType::kData) summary_.OnData(table_id, h);
   ++frames_;
   RETURN_IF_ERROR(sink_->Write(header, sizeof header));
-  return sink_->Write(stored);
+  RETURN_IF_ERROR(sink_->Write(stored));
+  return sink_->Write(stored_tail);
 }
 
 Status StreamWriter::WriteJsonLocked(FrameType type, uint8_t flags, uint32_t table_id,
@@ -69,18 +73,8 @@ Status StreamWriter::WriteData(uint32_t table_id, Codec codec, uint32_t raw_len,
 Status StreamWriter::WriteDataParts(uint32_t table_id, std::span<const uint8_t> head,
                                     std::span<const uint8_t> tail) {
   std::lock_guard lock(mu_);
-  FrameHeader h;
-  h.type = static_cast<uint8_t>(FrameType::kData);
-  h.codec = Codec::kNone;
-  h.table_id = table_id;
-  h.stored_len = h.raw_len = static_cast<uint32_t>(head.size() + tail.size());
-  uint8_t header[format::kFrameHeaderSize];
-  EncodeFrameHeaderParts(&h, head, tail, header);
-  summary_.OnData(table_id, h);
-  ++frames_;
-  RETURN_IF_ERROR(sink_->Write(header, sizeof header));
-  RETURN_IF_ERROR(sink_->Write(head));
-  return sink_->Write(tail);
+  return WriteFrameLocked(FrameType::kData, 0, table_id, Codec::kNone,
+                          static_cast<uint32_t>(head.size() + tail.size()), head, tail);
 }
 
 Status StreamWriter::CloseTable(uint32_t table_id, const TableTrailer& trailer) {

@@ -53,7 +53,8 @@ class StreamWriter {
 
  private:
   Status WriteFrameLocked(format::FrameType type, uint8_t flags, uint32_t table_id,
-                          format::Codec codec, uint32_t raw_len, std::span<const uint8_t> stored);
+                          format::Codec codec, uint32_t raw_len, std::span<const uint8_t> stored,
+                          std::span<const uint8_t> stored_tail = {});
   Status WriteJsonLocked(format::FrameType type, uint8_t flags, uint32_t table_id, const Json& j);
 
   BufferedSink* sink_;

@@ -163,26 +163,23 @@ Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter
                             : filter.Matches(schema, name);
       if (!selected) continue;
     }
-    // Names and value are bound parameters: the server resolves the sequence itself.
+    // Names and value are bound parameters; the catalog finds the sequence, so a target
+    // without one answers with no row instead of an error to tell apart by its text.
     auto res = ExecParams(conn,
-                          "SELECT pg_catalog.setval(pg_catalog.format('%I.%I', $1::text, "
-                          "$2::text)::regclass, $3::bigint, $4::boolean)",
+                          "SELECT pg_catalog.setval(c.oid, $3::bigint, $4::boolean) "
+                          "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                          "ON n.oid = c.relnamespace "
+                          "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'S'",
                           {schema, name, value, s["is_called"].get<bool>() ? "true" : "false"});
-    if (!res.ok()) {
-      Status st = res.take_status();
-      // 42P01 undefined_table: the target has no such sequence (a table loaded elsewhere,
-      // or made without its serial column). The rows are in; say what was not set.
-      if (st.message().find("(SQLSTATE 42P01)") != std::string::npos) {
-        if (!quiet)
-          std::fprintf(stderr, "%s: warning: sequence %s.%s does not exist on the target; its "
-                       "value was not set\n", kTool,
-                       EscapeForMessage(QuoteIdent(schema)).c_str(),
-                       EscapeForMessage(QuoteIdent(name)).c_str());
-        continue;
-      }
-      return std::move(st).Prefix("cannot set sequence " + QuoteIdent(schema) + "." +
-                                  QuoteIdent(name));
-    }
+    if (!res.ok())
+      return res.take_status().Prefix("cannot set sequence " + QuoteIdent(schema) + "." +
+                                      QuoteIdent(name));
+    // A table loaded elsewhere, or made without its serial column: the rows are in; say
+    // what was not set.
+    if (PQntuples(res->get()) == 0 && !quiet)
+      std::fprintf(stderr, "%s: warning: sequence %s.%s does not exist on the target; its "
+                   "value was not set\n", kTool, EscapeForMessage(QuoteIdent(schema)).c_str(),
+                   EscapeForMessage(QuoteIdent(name)).c_str());
   }
   return Status::Ok();
 }
