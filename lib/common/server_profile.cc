@@ -25,11 +25,12 @@ struct MppRow {
   const char* opclass_column;
   const char* utility_setting;
   bool external_by_relstorage;
+  bool legacy_partitions;
 };
 constexpr MppRow kMppRows[] = {
-    {ServerFlavor::kGreenplum, 6, "distclass", "gp_session_role", true},
-    {ServerFlavor::kGreenplum, 7, "distclasses", "gp_role", false},
-    {ServerFlavor::kCloudberry, 1, "distclasses", "gp_role", false},
+    {ServerFlavor::kGreenplum, 6, "distclass", "gp_session_role", true, true},
+    {ServerFlavor::kGreenplum, 7, "distclasses", "gp_role", false, false},
+    {ServerFlavor::kCloudberry, 1, "distclasses", "gp_role", false, false},
 };
 
 // The major version that follows `marker` in the banner ("Greenplum Database 6.24.3").
@@ -66,6 +67,7 @@ Result<ServerProfile> ProfileFor(int version_num, const std::string& banner) {
         p.distribution_opclass_column = row.opclass_column;
         p.utility_mode_setting = row.utility_setting;
         p.external_tables_by_relstorage = row.external_by_relstorage;
+        p.legacy_partitions = row.legacy_partitions;
       }
     }
     if (p.distribution_opclass_column.empty())

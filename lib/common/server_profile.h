@@ -36,6 +36,9 @@ struct ServerProfile {
   // Greenplum 6 marks external tables by pg_class.relstorage 'x' (relkind 'r'); from
   // Greenplum 7 and on Cloudberry they are foreign tables (relkind 'f').
   bool external_tables_by_relstorage = false;
+  // Greenplum 6's own partitioning (pg_partition, pg_partition_rule): parents are ordinary
+  // relkind 'r' tables whose COPY TO also copies every partition's rows.
+  bool legacy_partitions = false;
 
   bool mpp() const { return flavor != ServerFlavor::kPostgres; }
   std::string Describe() const;  // "Greenplum 6 (PostgreSQL 9.4 catalog)"

@@ -53,21 +53,36 @@ struct RelationRow {
 
 Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& facts) {
   const bool partitions = facts.profile.declarative_partitions;
+  const bool legacy = facts.profile.legacy_partitions;
   // External tables read as relkind 'x' (Greenplum 6 keeps them as 'r' with relstorage
   // 'x'); they and foreign tables ('f') are listed only to be left out with a note.
-  std::string sql = std::string("SELECT c.oid::text, n.nspname, c.relname, ") +
-                    (facts.profile.external_tables_by_relstorage
-                         ? "CASE WHEN c.relstorage = 'x' THEN 'x' ELSE c.relkind::text END, "
-                         : "c.relkind::text, ") +
+  // Greenplum 6's partitioned parents (and middle levels) read as 'p': their COPY would
+  // repeat every partition's rows.
+  std::string relkind = "c.relkind::text";
+  if (legacy) {
+    relkind = "CASE WHEN c.oid IN (SELECT parrelid FROM pg_catalog.pg_partition) OR "
+              "(c.oid IN (SELECT parchildrelid FROM pg_catalog.pg_partition_rule) AND "
+              "c.oid IN (SELECT inhparent FROM pg_catalog.pg_inherits)) THEN 'p' "
+              "ELSE " + relkind + " END";
+  }
+  if (facts.profile.external_tables_by_relstorage)
+    relkind = "CASE WHEN c.relstorage = 'x' THEN 'x' ELSE " + relkind + " END";
+  std::string sql = "SELECT c.oid::text, n.nspname, c.relname, " + relkind + ", "
                     "c.reltuples::bigint, "
       "c.relpages::bigint * current_setting('block_size')::bigint, "
       "pg_catalog.pg_table_is_visible(c.oid), ";
   // Nothing here may lock a relation (pg_relation_size and pg_get_expr do): a table locked
   // by someone else must not stall the listing before --lock-wait-timeout applies.
-  sql += partitions
-             ? "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
-               "WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), '') "
-             : "'' ";
+  if (partitions) {
+    sql += "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
+           "WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), '') ";
+  } else if (legacy) {
+    sql += "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
+           "WHERE i.inhrelid = c.oid AND c.oid IN "
+           "(SELECT parchildrelid FROM pg_catalog.pg_partition_rule) LIMIT 1), '') ";
+  } else {
+    sql += "'' ";
+  }
   sql +=
       "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname !~ '^pg_' "

@@ -23,6 +23,7 @@ struct DumpOptions {
   uint64_t split_larger_than = 0;    // 0: never split
   int segment = -1;
   int segments = 0;
+  std::string segment_output;  // --segment-output PATTERN: one stream per segment, on its host
   ProgressMode progress = ProgressMode::kOff;
   bool quiet = false;
   // What beyond table rows the stream carries (see schema_dump.h):

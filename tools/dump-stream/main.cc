@@ -8,7 +8,9 @@
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/size_suffix.h"
+#include "tools/dump-stream/cluster_dump.h"
 #include "tools/dump-stream/dump.h"
+#include "tools/dump-stream/segment_agent.h"
 #include "tools/dump-stream/dump_options.h"
 
 namespace {
@@ -24,8 +26,8 @@ int UsageError(const std::string& message) {
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
-  segstream::InstallTerminationHandling("dump-stream");
   segstream::DumpOptions o;
+  segstream::SegmentAgentOptions agent;
   std::string progress;
   std::string split;
   bool version = false;
@@ -53,6 +55,11 @@ int main(int argc, char** argv) {
                  "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel");
   app.add_option("--segment", o.segment, "record this stream as MPP segment ID");
   app.add_option("--segments", o.segments, "record the source cluster's segment count N");
+  app.add_option("--segment-output", o.segment_output,
+                 "Greenplum/Cloudberry coordinator: dump the whole cluster in one distributed "
+                 "snapshot, one stream per primary segment written on that segment's host to "
+                 "PATTERN (%d = content id), a file or '|command'; dump-stream must be "
+                 "installed at the same path on every host");
   app.add_flag("--progress{tty}", progress,
                "live progress on stderr when it is a terminal; --progress=json for NDJSON");
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
@@ -72,6 +79,18 @@ int main(int argc, char** argv) {
                "pg_dump does");
   app.add_option("--pg-bindir", o.pg_bindir,
                  "directory of the pg_dump and pg_dumpall to run (default: PATH)");
+  auto* internal = app.add_option_group(
+      "Segment agent", "run by Greenplum on each segment host during --segment-output; not for "
+      "direct use");
+  internal->add_option("--agent", agent.role, "collect, feed, finish or abort");
+  internal->add_option("--agent-socket", agent.socket, "the segment agent's socket name");
+  internal->add_option("--agent-segment", agent.segment, "this segment's content id");
+  internal->add_option("--agent-segments", agent.segments, "the cluster's primary segments");
+  internal->add_option("--agent-output", agent.output, "the output target, base64");
+  internal->add_option("--agent-header", agent.header, "the stream header, base64");
+  internal->add_option("--agent-table", agent.table, "the table's metadata, base64");
+  internal->add_option("--agent-idle-timeout", agent.idle_timeout_seconds,
+                       "seconds without a request before the agent drops its output (600)");
   app.footer("Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"
              "Unlike pg_dump, --schema embeds the schema; a schema PATTERN is -n/--include-schema.\n"
              "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
@@ -81,6 +100,8 @@ int main(int argc, char** argv) {
     std::printf("%s\n", kVersion);
     return 0;
   }
+  if (!agent.role.empty()) return segstream::RunSegmentAgent(agent);
+  segstream::InstallTerminationHandling("dump-stream");
   if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
     return UsageError("--progress takes tty or json, not '" + progress + "'");
   }
@@ -89,7 +110,8 @@ int main(int argc, char** argv) {
     if (!size.ok()) return segstream::ReportError(kTool, size.status());
     o.split_larger_than = size.value();
   }
-  segstream::Status st = segstream::RunDump(o);
+  segstream::Status st =
+      o.segment_output.empty() ? segstream::RunDump(o) : segstream::RunClusterDump(o);
   if (st.ok()) return 0;
   return segstream::ReportError(kTool, st);
 }

@@ -79,9 +79,10 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
   ChildConnection cc = ChildConnectionFor(conn);
   ChildSpec spec;
-  spec.argv = {o.Program("pg_dump"),     "--format=custom",        "--section=" + section,
-               "--snapshot=" + snapshot, "--no-sync", "--file=" + file.path(),
-               "--dbname=" + cc.conninfo};
+  spec.argv = {o.Program("pg_dump"), "--format=custom", "--section=" + section, "--no-sync",
+               "--file=" + file.path(), "--dbname=" + cc.conninfo};
+  // A Greenplum coordinator exports no snapshot: pg_dump then takes its own.
+  if (!snapshot.empty()) spec.argv.push_back("--snapshot=" + snapshot);
   // Not --schema-only for post-data: that would also drop the REFRESH of materialized views,
   // which pg_dump files under post-data; table rows are in the data section either way.
   // Pre-data keeps it, leaving out the large objects' shells (lo_create, owner, grants),

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tools/segsplit/outputs.h"
+#include "lib/common/segment_outputs.h"
 
 namespace segstream::segsplit {
 namespace {

@@ -12,7 +12,7 @@
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_reader.h"
 #include "lib/common/text_escape.h"
-#include "tools/segsplit/outputs.h"
+#include "lib/common/segment_outputs.h"
 #include "tools/segsplit/placement.h"
 #include "tools/segsplit/segsplit.h"
 

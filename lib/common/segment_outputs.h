@@ -1,5 +1,6 @@
-// The N outputs of segsplit: files named by a %d pattern, or child processes started with
-// sh -c whose stdin is the output. Each output owns its descriptor, buffer and StreamWriter;
+// Per-segment outputs (segsplit's N outputs, a cluster dump's one output per segment agent):
+// files named by a %d pattern, or child processes started with sh -c whose stdin is the
+// output. Each output owns its descriptor, buffer and StreamWriter;
 // children are always waited for, and a child's failure is reported with its exit status.
 #pragma once
 
@@ -12,7 +13,7 @@
 #include "lib/common/byte_io.h"
 #include "lib/common/stream_writer.h"
 
-namespace segstream::segsplit {
+namespace segstream {
 
 struct Output {
   std::string name;  // the file, or "command for segment i"
@@ -39,6 +40,9 @@ class OutputSet {
   Status OpenFiles(const std::string& pattern, int n, bool force, WriterOptions options);
   // Starts n children `sh -c command(i)` with SEGSTREAM_SEGMENT=i in their environment.
   Status StartCommands(const std::string& command, int n, WriterOptions options);
+  // One output for segment `i`: `target` is a file pattern, or "|command" (the rest after
+  // the bar is run with sh -c). %d becomes `i` in either.
+  Status OpenTarget(const std::string& target, int i, bool force, WriterOptions options);
 
   size_t size() const { return outputs_.size(); }
   Output& operator[](size_t i) { return *outputs_[i]; }
@@ -54,9 +58,11 @@ class OutputSet {
   Status ExplainWriteFailure(size_t i, Status write_error);
 
  private:
+  Status OpenFile(const std::string& pattern, int i, bool force, WriterOptions options);
+  Status StartCommand(const std::string& command, int i, WriterOptions options);
   Status WaitChild(Output* out);
   std::vector<std::unique_ptr<Output>> outputs_;
   std::vector<std::string> commands_;
 };
 
-}  // namespace segstream::segsplit
+}  // namespace segstream

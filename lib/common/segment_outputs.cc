@@ -1,4 +1,4 @@
-#include "tools/segsplit/outputs.h"
+#include "lib/common/segment_outputs.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -10,7 +10,7 @@
 
 #include "lib/common/termination.h"
 
-namespace segstream::segsplit {
+namespace segstream {
 
 std::string SubstituteSegment(const std::string& pattern, int i) {
   std::string out;
@@ -33,54 +33,68 @@ Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
     return Status::Usage("-o " + pattern + " has no %d, but there are " + std::to_string(n) +
                          " outputs")
         .WithHint("write -o 'new%d.sgs'");
-  for (int i = 0; i < n; ++i) {
-    auto out = std::make_unique<Output>();
-    std::string path = SubstituteSegment(pattern, i);
-    out->name = OutputName(path);
-    ASSIGN_OR_RETURN(out->fd, OpenOutput(path, &out->pending));
-    RETURN_IF_ERROR(RefuseTerminalOutput(out->fd.get(), force));
-    WriterOptions o = options;
-    o.write_index = IsSeekableFile(out->fd.get());  // toc lists indexed files instantly
-    out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
-    out->writer = std::make_unique<StreamWriter>(out->sink.get(), o);
-    outputs_.push_back(std::move(out));
-  }
+  for (int i = 0; i < n; ++i) RETURN_IF_ERROR(OpenFile(pattern, i, force, options));
   return Status::Ok();
 }
 
+Status OutputSet::OpenFile(const std::string& pattern, int i, bool force,
+                           WriterOptions options) {
+  auto out = std::make_unique<Output>();
+  std::string path = SubstituteSegment(pattern, i);
+  out->name = OutputName(path);
+  ASSIGN_OR_RETURN(out->fd, OpenOutput(path, &out->pending));
+  RETURN_IF_ERROR(RefuseTerminalOutput(out->fd.get(), force));
+  WriterOptions o = options;
+  o.write_index = IsSeekableFile(out->fd.get());  // toc lists indexed files instantly
+  out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
+  out->writer = std::make_unique<StreamWriter>(out->sink.get(), o);
+  outputs_.push_back(std::move(out));
+  commands_.resize(outputs_.size());
+  return Status::Ok();
+}
+
+Status OutputSet::OpenTarget(const std::string& target, int i, bool force,
+                             WriterOptions options) {
+  if (!target.empty() && target[0] == '|') return StartCommand(target.substr(1), i, options);
+  return OpenFile(target, i, force, options);
+}
+
 Status OutputSet::StartCommands(const std::string& command, int n, WriterOptions options) {
-  for (int i = 0; i < n; ++i) {
-    auto out = std::make_unique<Output>();
-    std::string cmd = SubstituteSegment(command, i);
-    out->name = "command for segment " + std::to_string(i);
-    int fds[2];
-    // Close-on-exec on both ends: no child may inherit another child's pipe, or that
-    // pipe would never see end of input.
-    if (pipe2(fds, O_CLOEXEC) != 0) return Status::FromErrno(errno, "cannot create a pipe");
-    UniqueFd read_end(fds[0]);
-    out->fd = UniqueFd(fds[1]);
-    std::string segment = std::to_string(i);
-    pid_t pid = fork();
-    if (pid < 0) return Status::FromErrno(errno, "cannot start " + out->name);
-    if (pid == 0) {
-      // The child: only async-signal-safe calls until exec.
-      if (dup2(read_end.get(), STDIN_FILENO) < 0) _exit(127);
-      signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; children expect default
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);  // and so does our blocked mask
-      setenv("SEGSTREAM_SEGMENT", segment.c_str(), 1);
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    out->pid = pid;
-    RegisterChild(pid);
-    out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
-    out->writer = std::make_unique<StreamWriter>(out->sink.get(), options);
-    outputs_.push_back(std::move(out));
-    commands_.resize(outputs_.size());
-    commands_.back() = cmd;
+  for (int i = 0; i < n; ++i) RETURN_IF_ERROR(StartCommand(command, i, options));
+  return Status::Ok();
+}
+
+Status OutputSet::StartCommand(const std::string& command, int i, WriterOptions options) {
+  auto out = std::make_unique<Output>();
+  std::string cmd = SubstituteSegment(command, i);
+  out->name = "command for segment " + std::to_string(i);
+  int fds[2];
+  // Close-on-exec on both ends: no child may inherit another child's pipe, or that
+  // pipe would never see end of input.
+  if (pipe2(fds, O_CLOEXEC) != 0) return Status::FromErrno(errno, "cannot create a pipe");
+  UniqueFd read_end(fds[0]);
+  out->fd = UniqueFd(fds[1]);
+  std::string segment = std::to_string(i);
+  pid_t pid = fork();
+  if (pid < 0) return Status::FromErrno(errno, "cannot start " + out->name);
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec.
+    if (dup2(read_end.get(), STDIN_FILENO) < 0) _exit(127);
+    signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; children expect default
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);  // and so does our blocked mask
+    setenv("SEGSTREAM_SEGMENT", segment.c_str(), 1);
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
   }
+  out->pid = pid;
+  RegisterChild(pid);
+  out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
+  out->writer = std::make_unique<StreamWriter>(out->sink.get(), options);
+  outputs_.push_back(std::move(out));
+  commands_.resize(outputs_.size());
+  commands_.back() = cmd;
   return Status::Ok();
 }
 
@@ -141,4 +155,4 @@ Status OutputSet::ExplainWriteFailure(size_t i, Status write_error) {
   return std::move(child).WithHint("the command was: " + commands_[i]);
 }
 
-}  // namespace segstream::segsplit
+}  // namespace segstream

@@ -1,0 +1,135 @@
+#include "lib/common/agent_channel.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace segstream {
+namespace {
+
+constexpr size_t kMaxName = 100;
+
+Result<sockaddr_un> AbstractAddress(const std::string& name, socklen_t* len) {
+  if (name.empty() || name.size() > kMaxName)
+    return Status::Usage("agent socket name must be 1 to 100 bytes: '" + name + "'");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  addr.sun_path[0] = '\0';  // abstract: no file
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  return addr;
+}
+
+uint64_t NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+Status ReadExactly(int fd, void* buf, size_t len, bool* clean_eof) {
+  size_t got = 0;
+  while (got < len) {
+    ASSIGN_OR_RETURN(size_t n, ReadSome(fd, static_cast<uint8_t*>(buf) + got, len - got,
+                                        "agent connection"));
+    if (n == 0) {
+      if (clean_eof && got == 0) *clean_eof = true;
+      return Status::Io("agent connection closed in the middle of a message");
+    }
+    got += n;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<UniqueFd> ListenAgent(const std::string& name) {
+  socklen_t len = 0;
+  ASSIGN_OR_RETURN(sockaddr_un addr, AbstractAddress(name, &len));
+  UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return Status::FromErrno(errno, "cannot create a socket");
+  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    if (errno == EADDRINUSE)
+      return Status::Io("another segstream agent already listens as '" + name + "'");
+    return Status::FromErrno(errno, "cannot listen as agent '" + name + "'");
+  }
+  if (listen(fd.get(), 16) != 0) return Status::FromErrno(errno, "cannot listen on a socket");
+  return fd;
+}
+
+Result<UniqueFd> AcceptAgent(int listen_fd, int timeout_ms) {
+  pollfd p{listen_fd, POLLIN, 0};
+  for (;;) {
+    int r = poll(&p, 1, timeout_ms);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Status::FromErrno(errno, "cannot wait for a connection");
+    if (r == 0) return UniqueFd();
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0 && (errno == EINTR || errno == ECONNABORTED)) continue;
+    if (fd < 0) return Status::FromErrno(errno, "cannot accept a connection");
+    UniqueFd conn(fd);
+    // An abstract socket has no file permissions: only processes of our own user may talk
+    // to the agent (the server's, which runs both), so no other local user can slip rows
+    // into a stream.
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    if (getsockopt(conn.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != geteuid())
+      continue;
+    return conn;
+  }
+}
+
+Result<UniqueFd> ConnectAgent(const std::string& name, int timeout_ms) {
+  socklen_t len = 0;
+  ASSIGN_OR_RETURN(sockaddr_un addr, AbstractAddress(name, &len));
+  const uint64_t deadline = NowMs() + static_cast<uint64_t>(timeout_ms);
+  for (;;) {
+    UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return Status::FromErrno(errno, "cannot create a socket");
+    if (connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0) return fd;
+    if (errno != ECONNREFUSED && errno != ENOENT && errno != EAGAIN && errno != EINTR)
+      return Status::FromErrno(errno, "cannot reach segstream agent '" + name + "'");
+    if (NowMs() >= deadline)
+      return Status::Io("no segstream agent '" + name + "' is running on this host")
+          .WithHint("the agent ends after an error or after its idle timeout; see the "
+                    "coordinator's message");
+    usleep(20 * 1000);
+  }
+}
+
+Status SendAgentMessage(int fd, char type, std::span<const uint8_t> payload) {
+  if (payload.size() > agent::kMaxMessage) return Status::Io("agent message too large");
+  uint8_t head[5];
+  head[0] = static_cast<uint8_t>(type);
+  const uint32_t n = static_cast<uint32_t>(payload.size());
+  head[1] = static_cast<uint8_t>(n >> 24);
+  head[2] = static_cast<uint8_t>(n >> 16);
+  head[3] = static_cast<uint8_t>(n >> 8);
+  head[4] = static_cast<uint8_t>(n);
+  RETURN_IF_ERROR(WriteAll(fd, head, sizeof head, "agent connection"));
+  if (!payload.empty()) RETURN_IF_ERROR(WriteAll(fd, payload.data(), payload.size(), "agent connection"));
+  return Status::Ok();
+}
+
+Result<AgentMessage> ReceiveAgentMessage(int fd) {
+  uint8_t head[5];
+  bool clean_eof = false;
+  Status st = ReadExactly(fd, head, sizeof head, &clean_eof);
+  if (!st.ok()) return clean_eof ? Status::Io("agent connection closed") : st;
+  const uint32_t n = (uint32_t{head[1]} << 24) | (uint32_t{head[2]} << 16) |
+                     (uint32_t{head[3]} << 8) | uint32_t{head[4]};
+  if (n > agent::kMaxMessage)
+    return Status::Corrupt("agent message of " + std::to_string(n) + " bytes is too large");
+  AgentMessage m;
+  m.type = static_cast<char>(head[0]);
+  m.payload.resize(n);
+  if (n) RETURN_IF_ERROR(ReadExactly(fd, m.payload.data(), n, nullptr));
+  return m;
+}
+
+}  // namespace segstream

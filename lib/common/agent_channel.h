@@ -1,0 +1,57 @@
+// The channel between a cluster dump's or load's processes on one segment host. Greenplum
+// runs a program per table per segment (COPY ... PROGRAM ... ON SEGMENT); those short-lived
+// programs hand their table to one long-lived agent per segment, which owns that segment's
+// stream. They meet on an abstract Unix socket (Linux): nothing on disk to clean up or
+// collide with, and the name dies with the agent.
+//
+// A message is one type byte, a 4-byte big-endian length and that many bytes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "lib/common/byte_io.h"
+#include "lib/common/status.h"
+
+namespace segstream {
+
+namespace agent {
+// What goes over the channel. Requests: kTable opens a table (TableInfo JSON) and kData /
+// kEnd carry its COPY bytes; kNext asks a loading agent for the next table's rows; kFinish
+// and kAbort end the agent. Replies: kOk (JSON), kError (a message).
+constexpr char kTable = 'T';
+constexpr char kData = 'D';
+constexpr char kEnd = 'E';
+constexpr char kNext = 'N';
+constexpr char kFinish = 'F';
+constexpr char kAbort = 'A';
+constexpr char kOk = 'K';
+constexpr char kError = 'X';
+// The largest message: data moves in 1 MiB pieces, metadata is far smaller.
+constexpr uint32_t kMaxMessage = 8u << 20;
+}  // namespace agent
+
+struct AgentMessage {
+  char type = 0;
+  std::string payload;
+};
+
+// Listens on the abstract socket `name` (at most 100 bytes). kIo when another agent
+// already has it.
+Result<UniqueFd> ListenAgent(const std::string& name);
+// Waits up to `timeout_ms` for a connection from a process of this process's own user
+// (others are closed unheard); an invalid fd when none came.
+Result<UniqueFd> AcceptAgent(int listen_fd, int timeout_ms);
+// Connects to the agent `name`, retrying for up to `timeout_ms` while it starts.
+Result<UniqueFd> ConnectAgent(const std::string& name, int timeout_ms);
+
+Status SendAgentMessage(int fd, char type, std::span<const uint8_t> payload);
+inline Status SendAgentMessage(int fd, char type, const std::string& payload) {
+  return SendAgentMessage(fd, type, std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
+}
+// The next message; kIo "closed" when the peer closed the connection between messages.
+Result<AgentMessage> ReceiveAgentMessage(int fd);
+
+}  // namespace segstream

@@ -1,0 +1,316 @@
+#include "tools/dump-stream/cluster_dump.h"
+
+#include <climits>
+#include <optional>
+#include <cstdlib>
+#include <unistd.h>
+
+#include "lib/common/agent_process.h"
+#include "lib/common/byte_io.h"
+#include "lib/common/pg_conn.h"
+#include "lib/common/schema_archive.h"
+#include "lib/common/stream_writer.h"
+#include "lib/common/table_filter.h"
+#include "lib/common/text_escape.h"
+#include "tools/dump-stream/catalog.h"
+#include "tools/dump-stream/copy_out.h"
+#include "tools/dump-stream/schema_dump.h"
+#include "tools/dump-stream/snapshot.h"
+
+namespace segstream {
+namespace {
+
+constexpr const char* kProducer = "dump-stream 0.1.0";
+
+struct Segment {
+  int content = 0;
+  std::string host;
+};
+
+Status ValidateClusterOptions(const DumpOptions& o) {
+  if (o.segment_output.find("%d") == std::string::npos)
+    return Status::Usage("--segment-output " + o.segment_output + " has no %d")
+        .WithHint("every segment writes its own stream: write e.g. '/data/bk/seg%d.sgs'");
+  if (o.jobs != 1)
+    return Status::Usage("--segment-output copies through one coordinator session")
+        .WithHint("every segment already writes in parallel; leave out --jobs");
+  if (o.split_larger_than) return Status::Usage("--split-larger-than does not apply to --segment-output");
+  if (o.segment >= 0 || o.segments > 0)
+    return Status::Usage("--segment and --segments describe one stream; --segment-output "
+                         "numbers each segment's stream itself");
+  if (!o.snapshot.empty()) return Status::Usage("--snapshot does not apply to --segment-output");
+  if (o.schema_only) return Status::Usage("--schema-only has no rows for --segment-output to write");
+  return Status::Ok();
+}
+
+
+// The path of this very binary: the segments run the same one, which must therefore be
+// installed at the same path on every host (as gpbackup requires of its helper).
+Result<std::string> OwnPath() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return Status::FromErrno(errno, "cannot find dump-stream's own path");
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+Result<std::vector<Segment>> PrimarySegments(PGconn* conn) {
+  auto res = Exec(conn,
+                  "SELECT content, hostname FROM pg_catalog.gp_segment_configuration "
+                  "WHERE role = 'p' AND content >= 0 ORDER BY content");
+  if (!res.ok()) {
+    return res.take_status().Prefix("cannot list the cluster's segments")
+        .WithHint("connect to the coordinator, not to a segment in utility mode");
+  }
+  std::vector<Segment> segments;
+  for (int i = 0; i < PQntuples(res->get()); ++i)
+    segments.push_back({std::atoi(Field(res->get(), i, 0).c_str()), Field(res->get(), i, 1)});
+  if (segments.empty()) return Status::Server("the cluster reports no primary segments");
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (segments[i].content != static_cast<int>(i))
+      return Status::Server("segment content ids are not 0.." + std::to_string(segments.size() - 1));
+  }
+  return segments;
+}
+
+// The session's scratch table for starting and finishing the agents: every segment runs a
+// COPY ... ON SEGMENT program even for an empty table, and the agents' reports come back
+// into it. Created before the dump's transaction, so it outlives a failed one.
+constexpr const char* kAgentTable = "pg_temp.segstream_agents";
+
+class ClusterDump {
+ public:
+  ClusterDump(const DumpOptions& o, PGconn* conn, std::vector<Segment> segments, std::string exe)
+      : o_(o), conn_(conn), segments_(std::move(segments)), exe_(std::move(exe)),
+        token_(RandomHexId().substr(0, 16)) {}
+  ~ClusterDump() {
+    if (started_ && !finished_) Abort();
+  }
+
+  Status CreateAgentTable() {
+    return Exec(conn_, std::string("CREATE TEMP TABLE segstream_agents (segment int, report text) "
+                                   "DISTRIBUTED RANDOMLY")).status();
+  }
+
+  Status StartAgents(const StreamInfo& header, const std::string& copy_format) {
+    (void)copy_format;
+    std::string cmd = AgentCommand("collect") + " --agent-segments " +
+                      std::to_string(segments_.size()) + " --agent-output " +
+                      EncodeAgentArgument(o_.segment_output) + " --agent-header " + EncodeAgentArgument(header.ToJson().dump());
+    started_ = true;
+    return RunOnSegments("COPY " + std::string(kAgentTable) + " TO PROGRAM " + QuoteLiteral(cmd) +
+                             " ON SEGMENT",
+                         "cannot start the segment agents");
+  }
+
+  // COPY of one table; returns the rows the server counted over all segments.
+  Result<uint64_t> CopyTable(const DumpTable& t) {
+    std::string columns;
+    for (const std::string& c : t.copy_columns) columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
+    std::string cmd = AgentCommand("feed") + " --agent-table " + EncodeAgentArgument(t.info.ToJson().dump());
+    std::string sql = "COPY " + QuoteIdent(t.info.schema) + "." + QuoteIdent(t.info.name);
+    if (!columns.empty()) sql += " (" + columns + ")";
+    sql += " TO PROGRAM " + QuoteLiteral(cmd);
+    // Greenplum 6 reads ON SEGMENT as an old-style option, which cannot follow WITH (...).
+    if (o_.copy_format != "text") sql += " WITH (FORMAT " + o_.copy_format + ", ON_SEGMENT true)";
+    else sql += " ON SEGMENT";
+    auto res = Exec(conn_, sql);
+    if (!res.ok()) return res.take_status().WithTable(t.info.QualifiedName());
+    return std::strtoull(PQcmdTuples(res->get()), nullptr, 10);
+  }
+
+  // Ends every segment's stream and returns each segment's report.
+  Result<std::vector<Json>> Finish() {
+    RETURN_IF_ERROR(RunOnSegments("COPY " + std::string(kAgentTable) + " FROM PROGRAM " +
+                                      QuoteLiteral(AgentCommand("finish")) + " ON SEGMENT",
+                                  "a segment could not finish its stream"));
+    finished_ = true;
+    ASSIGN_OR_RETURN(PgResultPtr res, Exec(conn_, std::string("SELECT segment, report FROM ") +
+                                                      kAgentTable + " ORDER BY segment"));
+    std::vector<std::pair<int, std::string>> rows;
+    for (int i = 0; i < PQntuples(res.get()); ++i)
+      rows.emplace_back(std::atoi(Field(res.get(), i, 0).c_str()), Field(res.get(), i, 1));
+    return ParseAgentReports(rows, segments_.size());
+  }
+
+  // After a failure: the transaction is rolled back first (an aborted transaction runs no
+  // COPY), then every agent is told to drop its output. An agent that cannot be reached
+  // drops it on its idle timeout.
+  void Abort() {
+    finished_ = true;
+    (void)Exec(conn_, "ROLLBACK");
+    (void)Exec(conn_, "COPY " + std::string(kAgentTable) + " TO PROGRAM " +
+                          QuoteLiteral(AgentCommand("abort")) + " ON SEGMENT");
+  }
+
+ private:
+  std::string AgentCommand(const std::string& role) const {
+    const std::string exe = ShellQuote(exe_);
+    // A host without the binary says which host it is.
+    return "test -x " + exe + " || { echo \"dump-stream is not installed at \"" + exe +
+           "\" on host $(hostname)\" >&2; exit 127; }; exec " + exe + " --agent " + role +
+           " --agent-socket segstream-" + token_ + "-<SEGID> --agent-segment <SEGID>";
+  }
+
+  Status RunOnSegments(const std::string& sql, const std::string& what) {
+    auto res = Exec(conn_, sql);
+    if (!res.ok()) return res.take_status().Prefix(what);
+    return Status::Ok();
+  }
+
+  const DumpOptions& o_;
+  PGconn* conn_;
+  std::vector<Segment> segments_;
+  std::string exe_;
+  std::string token_;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+// The replicated tables' rows are on every segment: COPY ... ON SEGMENT counts each copy.
+uint64_t ExpectedSegmentRows(const DumpTable& t, uint64_t copy_rows) {
+  (void)t;
+  return copy_rows;
+}
+
+}  // namespace
+
+std::string ShellQuote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+Status RunClusterDump(const DumpOptions& o) {
+  RETURN_IF_ERROR(ValidateClusterOptions(o));
+  TableFilter filter;
+  TableFilter excludes;
+  RETURN_IF_ERROR(o.selection.AddTo(&filter, &excludes));
+
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(o.conn));
+  ASSIGN_OR_RETURN(ServerFacts facts, ReadServerFacts(conn.get()));
+  if (!facts.profile.mpp()) {
+    return Status::Usage("--segment-output needs a Greenplum or Cloudberry coordinator; " +
+                         DescribeConnection(conn.get()) + " is PostgreSQL " + facts.version)
+        .WithHint("dump a PostgreSQL server to one stream (leave out --segment-output)");
+  }
+  ASSIGN_OR_RETURN(std::vector<Segment> segments, PrimarySegments(conn.get()));
+  ASSIGN_OR_RETURN(std::string exe, OwnPath());
+  ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(conn.get(), facts.encoding, facts.profile));
+
+  ClusterDump cluster(o, conn.get(), segments, exe);
+  RETURN_IF_ERROR(cluster.CreateAgentTable());
+  // Not READ ONLY: the agents' reports come back into the session's temporary table.
+  RETURN_IF_ERROR(Exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ").status());
+  auto lock = [&](const std::vector<DumpTable>& selected) {
+    std::vector<std::string> names;
+    for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
+    return LockTables(conn.get(), names, o.lock_wait_timeout);
+  };
+  std::vector<std::string> left_out;
+  ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
+                   DiscoverTables(conn.get(), facts, filter, excludes, lock, &left_out));
+  if (!left_out.empty() && !o.quiet) {
+    std::string names;
+    for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
+    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
+                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
+                 EscapeForMessage(names).c_str());
+  }
+  if (tables.empty() && filter.has_includes()) return Status::Usage("no matching tables were found");
+
+  // The coordinator's stream: what belongs to the cluster, not to a segment.
+  std::optional<SqlSection> globals;
+  if (o.globals) {
+    ASSIGN_OR_RETURN(globals, DumpGlobals(conn.get(), o));
+  }
+  TempFile pre_data, post_data;
+  if (o.schema) {
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), o, "", "pre-data"));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), o, "", "post-data"));
+  }
+  std::optional<SqlSection> sequences;
+  if (o.WantsSequences()) {
+    ASSIGN_OR_RETURN(sequences, ReadSequences(conn.get(), filter));
+  }
+
+  StreamInfo info;
+  info.producer = kProducer;
+  info.stream_id = RandomHexId();
+  info.created_at = NowIso8601();
+  info.server_version = facts.version;
+  info.server_version_num = facts.version_num;
+  info.encoding = facts.encoding;
+  info.database = facts.database;
+  info.source = DescribeConnection(conn.get());
+  info.copy_format = o.copy_format;
+  info.segments = static_cast<int>(segments.size());
+  info.extra["session_settings"] = settings;
+  info.extra["mpp"] = facts.mpp;
+  info.extra["cluster_dump"] = {{"consistent", true}, {"segment_output", o.segment_output}};
+
+  RETURN_IF_ERROR(cluster.StartAgents(info, o.copy_format));
+  Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
+  std::vector<std::pair<std::string, uint64_t>> counted;
+  for (const DumpTable& t : tables) {
+    progress.Event("table_begin", {{"table", t.info.QualifiedName()}});
+    ASSIGN_OR_RETURN(uint64_t rows, cluster.CopyTable(t));
+    counted.emplace_back(t.info.QualifiedName(), ExpectedSegmentRows(t, rows));
+    progress.Event("table_end", {{"table", t.info.QualifiedName()}, {"rows", rows}});
+  }
+  ASSIGN_OR_RETURN(std::vector<Json> reports, cluster.Finish());
+  // Each table's rows over all segment streams must be what the server counted.
+  for (size_t i = 0; i < counted.size(); ++i) {
+    uint64_t sum = 0;
+    for (const Json& r : reports) sum += r.at("tables").at(i).at("rows").get<uint64_t>();
+    if (sum != counted[i].second) {
+      return Status::Corrupt("the segment streams hold " + std::to_string(sum) + " rows but the "
+                             "server copied " + std::to_string(counted[i].second))
+          .WithTable(counted[i].first);
+    }
+  }
+  (void)Exec(conn.get(), "COMMIT");
+
+  // The coordinator's stream, when it has anything to carry or a place to go.
+  const bool carries = globals || o.schema || (sequences && !sequences->extra["sequences"].empty());
+  if (carries || o.output != "-" || !isatty(STDOUT_FILENO)) {
+    PendingOutput pending;
+    ASSIGN_OR_RETURN(UniqueFd out, OpenOutput(o.output, &pending));
+    Status refused = RefuseTerminalOutput(out.get(), o.force);
+    if (!refused.ok()) {
+      return std::move(refused).Prefix("the segment streams are written, but the schema and "
+                                       "sequence values are not")
+          .WithHint("give -o FILE for the coordinator's stream");
+    }
+    BufferedSink sink(out.get(), OutputName(o.output));
+    WriterOptions wopts;
+    wopts.write_index = IsSeekableFile(out.get());
+    StreamWriter writer(&sink, wopts);
+    Json outputs = Json::array();
+    for (const Json& r : reports) outputs.push_back(r.at("output"));
+    info.extra["segment_streams"] = outputs;
+    RETURN_IF_ERROR(writer.Begin(info));
+    if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
+    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, "pre-data", pre_data.path()));
+    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, "post-data", post_data.path()));
+    if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
+    RETURN_IF_ERROR(writer.Finish());
+    RETURN_IF_ERROR(sink.Flush());
+    RETURN_IF_ERROR(out.Close(OutputName(o.output)));
+    RETURN_IF_ERROR(pending.Commit());
+  }
+  progress.Finish();
+  if (!o.quiet) {
+    uint64_t rows = 0;
+    for (const Json& r : reports)
+      for (const Json& t : r.at("tables")) rows += t.at("rows").get<uint64_t>();
+    std::fprintf(stderr, "dump-stream: %zu tables, %llu rows in %zu segment streams (%s)\n",
+                 tables.size(), static_cast<unsigned long long>(rows), reports.size(),
+                 EscapeForMessage(o.segment_output).c_str());
+  }
+  return Status::Ok();
+}
+
+}  // namespace segstream

@@ -1,0 +1,211 @@
+#include "tools/dump-stream/segment_agent.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "lib/common/agent_channel.h"
+#include "lib/common/agent_process.h"
+#include "lib/common/copy_rows.h"
+#include "lib/common/segment_outputs.h"
+#include "lib/common/stream_writer.h"
+#include "lib/common/termination.h"
+#include "lib/common/text_escape.h"
+
+namespace segstream {
+namespace {
+
+constexpr int kConnectTimeoutMs = 1000;  // the agent listens before its start returns
+constexpr size_t kPiece = 1 << 20;
+
+int Fail(const SegmentAgentOptions& o, const Status& st) {
+  return AgentFailure("dump-stream", o.segment, st);
+}
+
+class Collector {
+ public:
+  Collector(const SegmentAgentOptions& o, UniqueFd listen) : o_(o), listen_(std::move(listen)) {}
+
+  Status Start(const std::string& target, const std::string& header_json) {
+    ASSIGN_OR_RETURN(Json j, ParseJsonPayload(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(header_json.data()), header_json.size()), "header"));
+    ASSIGN_OR_RETURN(StreamInfo info, StreamInfo::FromJson(j));
+    info.segment = o_.segment;
+    info.segments = o_.segments;
+    format_ = CopyFormatNamed(info.copy_format);
+    RETURN_IF_ERROR(outputs_.OpenTarget(target, o_.segment, /*force=*/true, WriterOptions{}));
+    return outputs_[0].writer->Begin(info);
+  }
+
+  // Serves connections until finish, abort or the idle timeout.
+  void Serve() {
+    for (;;) {
+      auto conn = AcceptAgent(listen_.get(), o_.idle_timeout_seconds * 1000);
+      if (!conn.ok() || !conn->valid()) {
+        std::fprintf(stderr, "dump-stream: segment %d: no word from the coordinator for %d s; "
+                     "output dropped\n", o_.segment, o_.idle_timeout_seconds);
+        outputs_.Abort();
+        return;
+      }
+      if (Handle(conn->get())) return;
+    }
+  }
+
+ private:
+  // True when the agent is done.
+  bool Handle(int fd) {
+    auto first = ReceiveAgentMessage(fd);
+    if (!first.ok()) return false;
+    switch (first->type) {
+      case agent::kTable: {
+        Status st = failed_.ok() ? Explain(CollectTable(fd, first->payload)) : failed_;
+        if (!st.ok() && failed_.ok()) failed_ = st;
+        Reply(fd, st, tables_.empty() ? Json::object() : tables_.back());
+        return false;
+      }
+      case agent::kFinish: {
+        Status st = failed_;
+        if (st.ok()) st = Explain(outputs_[0].writer->Finish());
+        if (st.ok()) st = outputs_.Close();
+        else outputs_.Abort();
+        Json report = {{"segment", o_.segment}, {"output", outputs_[0].name},
+                       {"tables", tables_}};
+        if (!st.ok()) {
+          std::string tail = StderrTail();
+          if (!tail.empty()) st = std::move(st).WithHint("its stderr ended with: " + tail);
+        }
+        Reply(fd, st, report);
+        return true;
+      }
+      case agent::kAbort:
+        outputs_.Abort();
+        Reply(fd, Status::Ok(), Json::object());
+        return true;
+      default:
+        Reply(fd, Status::Corrupt("unexpected agent request"), Json::object());
+        return false;
+    }
+  }
+
+  // A write that failed because the output command went away is reported as the command's
+  // failure (its exit status), not as "downstream closed".
+  Status Explain(Status st) {
+    if (st.ok() || !st.downstream_closed()) return st;
+    return outputs_.ExplainWriteFailure(0, std::move(st));
+  }
+
+  void Reply(int fd, const Status& st, const Json& ok) { ReplyToAgentRequest(fd, st, ok); }
+
+  Status CollectTable(int fd, const std::string& meta) {
+    ASSIGN_OR_RETURN(Json j, ParseJsonPayload(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(meta.data()), meta.size()), "table"));
+    ASSIGN_OR_RETURN(TableInfo info, TableInfo::FromJson(j));
+    ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, outputs_[0].writer->NewTable(info));
+    CopyRowSplitter splitter(format_);
+    Status st;
+    for (;;) {
+      ASSIGN_OR_RETURN(AgentMessage m, ReceiveAgentMessage(fd));
+      if (m.type == agent::kEnd) break;
+      if (m.type != agent::kData) return Status::Corrupt("unexpected message in a table's rows");
+      if (!st.ok()) continue;  // read to the end so the feed hears why
+      st = splitter.Feed(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(m.payload.data()),
+                                                   m.payload.size()),
+                         [&](std::span<const uint8_t> row) { return table->AddRow(row); });
+    }
+    if (st.ok()) st = splitter.Finish();
+    if (st.ok()) st = table->Finish();
+    if (!st.ok()) return std::move(st).WithTable(info.QualifiedName());
+    tables_.push_back({{"table", info.QualifiedName()}, {"rows", table->totals().rows},
+                       {"bytes", table->totals().bytes}});
+    return Status::Ok();
+  }
+
+  const SegmentAgentOptions& o_;
+  UniqueFd listen_;
+  OutputSet outputs_;
+  CopyFormat format_ = CopyFormat::kText;
+  Json tables_ = Json::array();
+  Status failed_;  // once a table failed, the stream is broken: every later request fails
+};
+
+int RunCollect(const SegmentAgentOptions& o) {
+  auto target = DecodeAgentArgument(o.output, "output");
+  if (!target.ok()) return Fail(o, target.status());
+  auto header = DecodeAgentArgument(o.header, "header");
+  if (!header.ok()) return Fail(o, header.status());
+  auto listen = ListenAgent(o.socket);
+  if (!listen.ok()) return Fail(o, listen.status());
+  const int listen_fd = listen->get();
+  std::unique_ptr<Collector> collector;
+  return RunDetachedAgent(
+      "dump-stream", o.segment, listen_fd,
+      [&]() -> Result<std::string> {
+        collector = std::make_unique<Collector>(o, std::move(*listen));
+        Status st = collector->Start(*target, *header);
+        if (!st.ok()) {
+          collector.reset();  // removes the temporary file of an output never put in place
+          return st;
+        }
+        return std::string();
+      },
+      [&] {
+        collector->Serve();
+        collector.reset();
+      });
+}
+
+int RunFeed(const SegmentAgentOptions& o) {
+  auto meta = DecodeAgentArgument(o.table, "table");
+  if (!meta.ok()) return Fail(o, meta.status());
+  auto conn = ConnectAgent(o.socket, kConnectTimeoutMs);
+  if (!conn.ok()) return Fail(o, conn.status());
+  int fd = conn->get();
+  Status st = SendAgentMessage(fd, agent::kTable, *meta);
+  std::vector<uint8_t> buf(kPiece);
+  while (st.ok()) {
+    auto n = ReadSome(STDIN_FILENO, buf.data(), buf.size(), "the server's COPY output");
+    if (!n.ok()) {
+      st = n.status();
+      break;
+    }
+    if (*n == 0) break;
+    st = SendAgentMessage(fd, agent::kData, std::span<const uint8_t>(buf.data(), *n));
+  }
+  if (!st.ok()) return Fail(o, st);  // the collector sees the connection close mid-table
+  st = SendAgentMessage(fd, agent::kEnd, std::string());
+  if (!st.ok()) return Fail(o, st);
+  auto reply = AwaitAgentReply(fd);
+  if (!reply.ok()) return Fail(o, reply.status());
+  return 0;
+}
+
+int RunFinish(const SegmentAgentOptions& o) {
+  auto conn = ConnectAgent(o.socket, kConnectTimeoutMs);
+  if (!conn.ok()) return Fail(o, conn.status());
+  auto reply = AskAgent(conn->get(), agent::kFinish);
+  if (!reply.ok()) return Fail(o, reply.status());
+  std::fputs(AgentReportRow(o.segment, *reply).c_str(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+int RunAbort(const SegmentAgentOptions& o) {
+  auto conn = ConnectAgent(o.socket, 200);
+  if (!conn.ok()) return 0;  // already gone
+  (void)AskAgent(conn->get(), agent::kAbort);
+  return 0;
+}
+
+}  // namespace
+
+int RunSegmentAgent(const SegmentAgentOptions& o) {
+  if (o.socket.empty()) return Fail(o, Status::Usage("--agent needs --agent-socket"));
+  if (o.role == "collect") return RunCollect(o);
+  if (o.role == "feed") return RunFeed(o);
+  if (o.role == "finish") return RunFinish(o);
+  if (o.role == "abort") return RunAbort(o);
+  return Fail(o, Status::Usage("--agent takes collect, feed, finish or abort, not '" + o.role + "'"));
+}
+
+}  // namespace segstream

@@ -1,0 +1,37 @@
+// The segment side of a cluster dump (dump-stream --segment-output). The coordinator never
+// sees a row: Greenplum runs dump-stream on every segment host, in three roles.
+//
+//   collect  started once per segment (COPY ... TO PROGRAM ... ON SEGMENT of an empty
+//            table): opens the segment's output (a file or "|command"), writes the stream
+//            header, detaches and waits for tables. Exits 0 only once it listens and the
+//            output is open, so an unwritable path fails the dump before any row moves.
+//   feed     run by each table's COPY ... TO PROGRAM ... ON SEGMENT: hands its stdin (the
+//            segment's rows of that table) to the collector, and exits 0 only after the
+//            collector framed the whole table, so the COPY fails if the stream did.
+//   finish   writes the stream trailer and closes the output; prints the segment's totals
+//            (base64 JSON) for the coordinator to check against its COPY counts.
+//   abort    drops the output (a file is never renamed into place).
+//
+// A collector that hears nothing for --agent-idle-timeout seconds (the coordinator died)
+// drops its output and exits.
+#pragma once
+
+#include <string>
+
+namespace segstream {
+
+struct SegmentAgentOptions {
+  std::string role;      // collect | feed | finish | abort
+  std::string socket;    // the collector's abstract socket name
+  int segment = -1;      // content id
+  int segments = 0;      // primary segments in the cluster
+  std::string output;    // collect: the output target, base64
+  std::string header;    // collect: the StreamInfo JSON, base64
+  std::string table;     // feed: the TableInfo JSON, base64
+  int idle_timeout_seconds = 600;
+};
+
+// The process exit status; errors are printed to stderr as "dump-stream: error: ...".
+int RunSegmentAgent(const SegmentAgentOptions& options);
+
+}  // namespace segstream
