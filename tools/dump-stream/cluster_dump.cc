@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lib/common/agent_process.h"
+#include "lib/common/cluster_agents.h"
 #include "lib/common/byte_io.h"
 #include "lib/common/pg_conn.h"
 #include "lib/common/schema_archive.h"
@@ -21,11 +22,6 @@ namespace segstream {
 namespace {
 
 constexpr const char* kProducer = "dump-stream 0.1.0";
-
-struct Segment {
-  int content = 0;
-  std::string host;
-};
 
 Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.segment_output.find("%d") == std::string::npos)
@@ -44,75 +40,35 @@ Status ValidateClusterOptions(const DumpOptions& o) {
 }
 
 
-// The path of this very binary: the segments run the same one, which must therefore be
-// installed at the same path on every host (as gpbackup requires of its helper).
-Result<std::string> OwnPath() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return Status::FromErrno(errno, "cannot find dump-stream's own path");
-  return std::string(buf, static_cast<size_t>(n));
-}
-
-Result<std::vector<Segment>> PrimarySegments(PGconn* conn) {
-  auto res = Exec(conn,
-                  "SELECT content, hostname FROM pg_catalog.gp_segment_configuration "
-                  "WHERE role = 'p' AND content >= 0 ORDER BY content");
-  if (!res.ok()) {
-    return res.take_status().Prefix("cannot list the cluster's segments")
-        .WithHint("connect to the coordinator, not to a segment in utility mode");
-  }
-  std::vector<Segment> segments;
-  for (int i = 0; i < PQntuples(res->get()); ++i)
-    segments.push_back({std::atoi(Field(res->get(), i, 0).c_str()), Field(res->get(), i, 1)});
-  if (segments.empty()) return Status::Server("the cluster reports no primary segments");
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (segments[i].content != static_cast<int>(i))
-      return Status::Server("segment content ids are not 0.." + std::to_string(segments.size() - 1));
-  }
-  return segments;
-}
-
-// The session's scratch table for starting and finishing the agents: every segment runs a
-// COPY ... ON SEGMENT program even for an empty table, and the agents' reports come back
-// into it. Created before the dump's transaction, so it outlives a failed one.
-constexpr const char* kAgentTable = "pg_temp.segstream_agents";
-
+// The segment agents of one cluster dump (segment_agent.h), from start to finish or abort.
 class ClusterDump {
  public:
-  ClusterDump(const DumpOptions& o, PGconn* conn, std::vector<Segment> segments, std::string exe)
-      : o_(o), conn_(conn), segments_(std::move(segments)), exe_(std::move(exe)),
-        token_(RandomHexId().substr(0, 16)) {}
+  ClusterDump(const DumpOptions& o, PGconn* conn, size_t segments, std::string exe)
+      : o_(o), conn_(conn), agents_(conn, "dump-stream", std::move(exe), segments) {}
   ~ClusterDump() {
     if (started_ && !finished_) Abort();
   }
 
-  Status CreateAgentTable() {
-    return Exec(conn_, std::string("CREATE TEMP TABLE segstream_agents (segment int, report text) "
-                                   "DISTRIBUTED RANDOMLY")).status();
-  }
+  Status CreateScratchTable() { return agents_.CreateScratchTable(); }
 
-  Status StartAgents(const StreamInfo& header, const std::string& copy_format) {
-    (void)copy_format;
-    std::string cmd = AgentCommand("collect") + " --agent-segments " +
-                      std::to_string(segments_.size()) + " --agent-output " +
-                      EncodeAgentArgument(o_.segment_output) + " --agent-header " + EncodeAgentArgument(header.ToJson().dump());
+  Status StartAgents(const StreamInfo& header) {
     started_ = true;
-    return RunOnSegments("COPY " + std::string(kAgentTable) + " TO PROGRAM " + QuoteLiteral(cmd) +
-                             " ON SEGMENT",
-                         "cannot start the segment agents");
+    return agents_.RunEverywhere(
+        "collect",
+        "--agent-segments " + std::to_string(agents_.segments()) + " --agent-output " +
+            EncodeAgentArgument(o_.segment_output) + " --agent-header " +
+            EncodeAgentArgument(header.ToJson().dump()),
+        "cannot start the segment agents");
   }
 
   // COPY of one table; returns the rows the server counted over all segments.
   Result<uint64_t> CopyTable(const DumpTable& t) {
     std::string columns;
     for (const std::string& c : t.copy_columns) columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
-    std::string cmd = AgentCommand("feed") + " --agent-table " + EncodeAgentArgument(t.info.ToJson().dump());
+    std::string cmd = agents_.Command("feed", "--agent-table " + EncodeAgentArgument(t.info.ToJson().dump()));
     std::string sql = "COPY " + QuoteIdent(t.info.schema) + "." + QuoteIdent(t.info.name);
     if (!columns.empty()) sql += " (" + columns + ")";
-    sql += " TO PROGRAM " + QuoteLiteral(cmd);
-    // Greenplum 6 reads ON SEGMENT as an old-style option, which cannot follow WITH (...).
-    if (o_.copy_format != "text") sql += " WITH (FORMAT " + o_.copy_format + ", ON_SEGMENT true)";
-    else sql += " ON SEGMENT";
+    sql += " TO PROGRAM " + QuoteLiteral(cmd) + OnSegmentClause(o_.copy_format);
     auto res = Exec(conn_, sql);
     if (!res.ok()) return res.take_status().WithTable(t.info.QualifiedName());
     return std::strtoull(PQcmdTuples(res->get()), nullptr, 10);
@@ -120,16 +76,9 @@ class ClusterDump {
 
   // Ends every segment's stream and returns each segment's report.
   Result<std::vector<Json>> Finish() {
-    RETURN_IF_ERROR(RunOnSegments("COPY " + std::string(kAgentTable) + " FROM PROGRAM " +
-                                      QuoteLiteral(AgentCommand("finish")) + " ON SEGMENT",
-                                  "a segment could not finish its stream"));
-    finished_ = true;
-    ASSIGN_OR_RETURN(PgResultPtr res, Exec(conn_, std::string("SELECT segment, report FROM ") +
-                                                      kAgentTable + " ORDER BY segment"));
-    std::vector<std::pair<int, std::string>> rows;
-    for (int i = 0; i < PQntuples(res.get()); ++i)
-      rows.emplace_back(std::atoi(Field(res.get(), i, 0).c_str()), Field(res.get(), i, 1));
-    return ParseAgentReports(rows, segments_.size());
+    auto reports = agents_.AskEverywhere("finish", "", "a segment could not finish its stream");
+    finished_ = reports.ok();
+    return reports;
   }
 
   // After a failure: the transaction is rolled back first (an aborted transaction runs no
@@ -137,51 +86,19 @@ class ClusterDump {
   // drops it on its idle timeout.
   void Abort() {
     finished_ = true;
-    (void)Exec(conn_, "ROLLBACK");
-    (void)Exec(conn_, "COPY " + std::string(kAgentTable) + " TO PROGRAM " +
-                          QuoteLiteral(AgentCommand("abort")) + " ON SEGMENT");
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec(conn_, "ROLLBACK");
+    (void)agents_.RunEverywhere("abort", "", "cannot stop the segment agents");
   }
 
  private:
-  std::string AgentCommand(const std::string& role) const {
-    const std::string exe = ShellQuote(exe_);
-    // A host without the binary says which host it is.
-    return "test -x " + exe + " || { echo \"dump-stream is not installed at \"" + exe +
-           "\" on host $(hostname)\" >&2; exit 127; }; exec " + exe + " --agent " + role +
-           " --agent-socket segstream-" + token_ + "-<SEGID> --agent-segment <SEGID>";
-  }
-
-  Status RunOnSegments(const std::string& sql, const std::string& what) {
-    auto res = Exec(conn_, sql);
-    if (!res.ok()) return res.take_status().Prefix(what);
-    return Status::Ok();
-  }
-
   const DumpOptions& o_;
   PGconn* conn_;
-  std::vector<Segment> segments_;
-  std::string exe_;
-  std::string token_;
+  SegmentAgents agents_;
   bool started_ = false;
   bool finished_ = false;
 };
 
-// The replicated tables' rows are on every segment: COPY ... ON SEGMENT counts each copy.
-uint64_t ExpectedSegmentRows(const DumpTable& t, uint64_t copy_rows) {
-  (void)t;
-  return copy_rows;
-}
-
 }  // namespace
-
-std::string ShellQuote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
 
 Status RunClusterDump(const DumpOptions& o) {
   RETURN_IF_ERROR(ValidateClusterOptions(o));
@@ -196,12 +113,12 @@ Status RunClusterDump(const DumpOptions& o) {
                          DescribeConnection(conn.get()) + " is PostgreSQL " + facts.version)
         .WithHint("dump a PostgreSQL server to one stream (leave out --segment-output)");
   }
-  ASSIGN_OR_RETURN(std::vector<Segment> segments, PrimarySegments(conn.get()));
-  ASSIGN_OR_RETURN(std::string exe, OwnPath());
+  ASSIGN_OR_RETURN(std::vector<SegmentHost> segments, PrimarySegments(conn.get()));
+  ASSIGN_OR_RETURN(std::string exe, OwnExecutablePath());
   ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(conn.get(), facts.encoding, facts.profile));
 
-  ClusterDump cluster(o, conn.get(), segments, exe);
-  RETURN_IF_ERROR(cluster.CreateAgentTable());
+  ClusterDump cluster(o, conn.get(), segments.size(), exe);
+  RETURN_IF_ERROR(cluster.CreateScratchTable());
   // Not READ ONLY: the agents' reports come back into the session's temporary table.
   RETURN_IF_ERROR(Exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ").status());
   auto lock = [&](const std::vector<DumpTable>& selected) {
@@ -251,13 +168,14 @@ Status RunClusterDump(const DumpOptions& o) {
   info.extra["mpp"] = facts.mpp;
   info.extra["cluster_dump"] = {{"consistent", true}, {"segment_output", o.segment_output}};
 
-  RETURN_IF_ERROR(cluster.StartAgents(info, o.copy_format));
+  RETURN_IF_ERROR(cluster.StartAgents(info));
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   std::vector<std::pair<std::string, uint64_t>> counted;
   for (const DumpTable& t : tables) {
     progress.Event("table_begin", {{"table", t.info.QualifiedName()}});
     ASSIGN_OR_RETURN(uint64_t rows, cluster.CopyTable(t));
-    counted.emplace_back(t.info.QualifiedName(), ExpectedSegmentRows(t, rows));
+    // A replicated table counts every segment's copy, as its streams hold them.
+    counted.emplace_back(t.info.QualifiedName(), rows);
     progress.Event("table_end", {{"table", t.info.QualifiedName()}, {"rows", rows}});
   }
   ASSIGN_OR_RETURN(std::vector<Json> reports, cluster.Finish());

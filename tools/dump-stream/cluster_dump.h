@@ -15,7 +15,4 @@ namespace segstream {
 
 Status RunClusterDump(const DumpOptions& options);
 
-// PATTERN as one shell word ('...'), for the command line Greenplum runs on each segment.
-std::string ShellQuote(const std::string& word);
-
 }  // namespace segstream

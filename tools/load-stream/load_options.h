@@ -14,6 +14,7 @@ namespace segstream {
 struct LoadOptions {
   ConnOptions conn;
   std::string input = "-";
+  std::string segment_input;  // --segment-input PATTERN: stream i into segment i, from its host
   int jobs = 1;
   bool truncate = false;
   bool create_tables = false;

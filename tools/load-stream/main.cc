@@ -6,7 +6,9 @@
 #include "lib/common/termination.h"
 #include "lib/common/cli.h"
 #include "lib/common/byte_io.h"
+#include "tools/load-stream/cluster_load.h"
 #include "tools/load-stream/load_options.h"
+#include "tools/load-stream/segment_agent.h"
 
 namespace {
 constexpr const char* kTool = "load-stream";
@@ -15,8 +17,8 @@ constexpr const char* kVersion = "load-stream (segstream) 0.1.0";
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
-  segstream::InstallTerminationHandling("load-stream");
   segstream::LoadOptions o;
+  segstream::LoadAgentOptions agent;
   std::string progress;
   bool version = false;
 
@@ -78,6 +80,20 @@ int main(int argc, char** argv) {
                "print the journal's finished tables (for dump-stream --exclude-table-file) "
                "and exit");
   app.add_option("--pg-bindir", o.pg_bindir, "directory of the pg_restore to run (default: PATH)");
+  app.add_option("--segment-input", o.segment_input,
+                 "Greenplum/Cloudberry coordinator: load stream PATTERN (%d = content id; a file "
+                 "or '|command' read on that segment's host) into each primary segment, "
+                 "Greenplum checking every row's placement; load-stream must be installed at "
+                 "the same path on every host");
+  auto* internal = app.add_option_group(
+      "Segment agent", "run by Greenplum on each segment host during --segment-input; not for "
+      "direct use");
+  internal->add_option("--agent", agent.role, "serve, next, rows, skip, finish or abort");
+  internal->add_option("--agent-socket", agent.socket, "the segment agent's socket name");
+  internal->add_option("--agent-segment", agent.segment, "this segment's content id");
+  internal->add_option("--agent-input", agent.input, "the input target, base64");
+  internal->add_option("--agent-idle-timeout", agent.idle_timeout_seconds,
+                       "seconds without a request before the agent stops (600)");
   app.footer("Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 stream corrupt, truncated "
              "or failing verification, 4 some tables failed under --on-error-continue.\n"
              "SQL sections of the stream run only with --schema or --globals.");
@@ -87,12 +103,15 @@ int main(int argc, char** argv) {
     std::printf("%s\n", kVersion);
     return 0;
   }
+  if (!agent.role.empty()) return segstream::RunLoadAgent(agent);
+  segstream::InstallTerminationHandling(kTool);
   if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
     std::fprintf(stderr, "%s: error: --progress takes tty or json, not '%s'\n", kTool,
                  progress.c_str());
     return segstream::kExitUsage;
   }
-  segstream::Status st = segstream::RunLoad(o);
+  segstream::Status st =
+      o.segment_input.empty() ? segstream::RunLoad(o) : segstream::RunClusterLoad(o);
   if (st.ok()) return 0;
   return segstream::ReportError(kTool, st);
 }
