@@ -44,7 +44,7 @@ TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
 tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
-.PHONY: all deps test unit bats demo install fuzz bench clean man
+.PHONY: all deps test test-mpp unit bats demo install fuzz bench clean man
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.cc
@@ -82,7 +82,14 @@ test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BINS) $(BUILD)/bin/unit_tests
 	$(BUILD)/bin/unit_tests --gtest_brief=1
 	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/bats
+	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/mpp
 	@echo "make test: all GoogleTest and bats tests passed"
+
+# Live Greenplum / Cloudberry clusters (tests/mpp/cluster.bats says which variables);
+# skipped, saying so, without them.
+test-mpp: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/mpp
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all

@@ -19,12 +19,13 @@ namespace segstream {
 namespace agent {
 // What goes over the channel. Requests: kTable opens a table (TableInfo JSON) and kData /
 // kEnd carry its COPY bytes; kNext asks a loading agent for the next table's rows; kFinish
-// and kAbort end the agent. Replies: kOk (JSON), kError (a message).
+// completes the agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError (a message).
 constexpr char kTable = 'T';
 constexpr char kData = 'D';
 constexpr char kEnd = 'E';
 constexpr char kNext = 'N';
 constexpr char kFinish = 'F';
+constexpr char kCommit = 'C';
 constexpr char kAbort = 'A';
 constexpr char kOk = 'K';
 constexpr char kError = 'X';

@@ -116,7 +116,7 @@ Status OutputSet::WaitChild(Output* out) {
   return Status::Io(out->name + " failed");
 }
 
-Status OutputSet::Close() {
+Status OutputSet::Close(bool commit) {
   Status first;
   for (size_t i = 0; i < outputs_.size(); ++i) {
     Output& out = *outputs_[i];
@@ -133,9 +133,13 @@ Status OutputSet::Close() {
     if (first.ok() && !st.ok()) first = std::move(st);
   }
   // All or none: a resize must not leave some new files beside old ones.
-  if (!first.ok()) return first;
+  if (!first.ok() || !commit) return first;
+  return Commit();
+}
+
+Status OutputSet::Commit() {
   for (auto& out : outputs_) RETURN_IF_ERROR(out->pending.Commit());
-  return first;
+  return Status::Ok();
 }
 
 void OutputSet::Abort() {

@@ -49,7 +49,10 @@ class OutputSet {
 
   // After every writer finished: flushes and closes every output, then waits for every
   // child. The first failure wins; a child that exited non-zero is an error naming it.
-  Status Close();
+  // With `commit` false, files stay under their temporary names until Commit().
+  Status Close(bool commit = true);
+  // Puts every file in place (all or none is the caller's: call after every Close).
+  Status Commit();
   // On failure: closes every output without flushing trailers that were never written
   // (children see a truncated stream and refuse it) and waits for the children.
   void Abort();

@@ -43,7 +43,11 @@ feed_sql() {
   echo "COPY t TO PROGRAM '$BIN --agent feed --agent-socket $SOCK --agent-segment 0 --agent-table $TABLE' ${1:-}"
 }
 
-finish() { as_postgres "$BIN" --agent finish --agent-socket "$SOCK" --agent-segment 0; }
+# finish: the coordinator's last two steps, finish (trailer, close) and commit (in place).
+finish() {
+  as_postgres "$BIN" --agent finish --agent-socket "$SOCK" --agent-segment 0 &&
+    as_postgres "$BIN" --agent commit --agent-socket "$SOCK" --agent-segment 0
+}
 
 @test "a table fed through COPY TO PROGRAM becomes a verified segment stream with the same rows" {
   collect "$DIR/seg%d.sgs"
@@ -102,7 +106,26 @@ finish() { as_postgres "$BIN" --agent finish --agent-socket "$SOCK" --agent-segm
   run finish
   assert_failure 1
   [ ! -e "$DIR/seg0.sgs" ]
+  as_postgres "$BIN" --agent abort --agent-socket "$SOCK" --agent-segment 0
   [ -z "$(ls -A "$DIR")" ]
+}
+
+@test "a finished file keeps its temporary name until commit, and abort drops it" {
+  collect "$DIR/seg%d.sgs"
+  pg_psql agents d -c "$(feed_sql)"
+  as_postgres "$BIN" --agent finish --agent-socket "$SOCK" --agent-segment 0
+  [ ! -e "$DIR/seg0.sgs" ]
+  as_postgres "$BIN" --agent abort --agent-socket "$SOCK" --agent-segment 0
+  [ -z "$(ls -A "$DIR")" ]
+}
+
+@test "a command gets the stream trailer only on commit" {
+  collect "|cat > $DIR/piped%d.sgs"
+  pg_psql agents d -c "$(feed_sql)"
+  as_postgres "$BIN" --agent finish --agent-socket "$SOCK" --agent-segment 0
+  as_postgres "$BIN" --agent abort --agent-socket "$SOCK" --agent-segment 0
+  run toc --verify "$DIR/piped0.sgs"
+  assert_failure 3
 }
 
 @test "a failing output command fails finish with its exit status and its stderr" {

@@ -76,9 +76,16 @@ class ClusterDump {
 
   // Ends every segment's stream and returns each segment's report.
   Result<std::vector<Json>> Finish() {
-    auto reports = agents_.AskEverywhere("finish", "", "a segment could not finish its stream");
-    finished_ = reports.ok();
+    ASSIGN_OR_RETURN(std::vector<Json> reports,
+                     agents_.AskEverywhere("finish", "", "a segment could not finish its stream"));
     return reports;
+  }
+
+  // Puts every segment's file in place, once all of them finished and were checked.
+  Status Commit() {
+    RETURN_IF_ERROR(agents_.RunEverywhere("commit", "", "a segment could not put its stream in place"));
+    finished_ = true;
+    return Status::Ok();
   }
 
   // After a failure: the transaction is rolled back first (an aborted transaction runs no
@@ -189,6 +196,7 @@ Status RunClusterDump(const DumpOptions& o) {
           .WithTable(counted[i].first);
     }
   }
+  RETURN_IF_ERROR(cluster.Commit());
   (void)Exec(conn.get(), "COMMIT");
 
   // The coordinator's stream, when it has anything to carry or a place to go.

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   auto* internal = app.add_option_group(
       "Segment agent", "run by Greenplum on each segment host during --segment-output; not for "
       "direct use");
-  internal->add_option("--agent", agent.role, "collect, feed, finish or abort");
+  internal->add_option("--agent", agent.role, "collect, feed, finish, commit or abort");
   internal->add_option("--agent-socket", agent.socket, "the segment agent's socket name");
   internal->add_option("--agent-segment", agent.segment, "this segment's content id");
   internal->add_option("--agent-segments", agent.segments, "the cluster's primary segments");

@@ -36,6 +36,7 @@ class Collector {
     info.segments = o_.segments;
     format_ = CopyFormatNamed(info.copy_format);
     RETURN_IF_ERROR(outputs_.OpenTarget(target, o_.segment, /*force=*/true, WriterOptions{}));
+    command_ = !target.empty() && target[0] == '|';
     return outputs_[0].writer->Begin(info);
   }
 
@@ -66,17 +67,23 @@ class Collector {
         return false;
       }
       case agent::kFinish: {
+        // Everything but the last step: a file is complete but keeps its temporary name; a
+        // command has every table but not the stream trailer. Until every segment got this
+        // far, one failure drops them all (a command's stream then ends without its
+        // trailer, which no reader accepts).
         Status st = failed_;
-        if (st.ok()) st = Explain(outputs_[0].writer->Finish());
-        if (st.ok()) st = outputs_.Close();
-        else outputs_.Abort();
+        if (st.ok()) st = command_ ? Explain(outputs_[0].sink->Flush()) : Explain(outputs_[0].writer->Finish());
+        if (st.ok() && !command_) st = outputs_.Close(/*commit=*/false);
         Json report = {{"segment", o_.segment}, {"output", outputs_[0].name},
                        {"tables", tables_}};
-        if (!st.ok()) {
-          std::string tail = StderrTail();
-          if (!tail.empty()) st = std::move(st).WithHint("its stderr ended with: " + tail);
-        }
-        Reply(fd, st, report);
+        Reply(fd, Failed(std::move(st)), report);
+        return false;  // commit or abort follows
+      }
+      case agent::kCommit: {
+        Status st = failed_;
+        if (st.ok() && command_) st = Explain(outputs_[0].writer->Finish());
+        if (st.ok()) st = command_ ? outputs_.Close(/*commit=*/true) : outputs_.Commit();
+        Reply(fd, Failed(std::move(st)), Json::object());
         return true;
       }
       case agent::kAbort:
@@ -87,6 +94,16 @@ class Collector {
         Reply(fd, Status::Corrupt("unexpected agent request"), Json::object());
         return false;
     }
+  }
+
+  // A failure ends the agent's usefulness; its message gets the output command's stderr.
+  Status Failed(Status st) {
+    if (st.ok()) return st;
+    outputs_.Abort();
+    std::string tail = StderrTail();
+    if (!tail.empty()) st = std::move(st).WithHint("its stderr ended with: " + tail);
+    if (failed_.ok()) failed_ = st;
+    return st;
   }
 
   // A write that failed because the output command went away is reported as the command's
@@ -126,6 +143,7 @@ class Collector {
   UniqueFd listen_;
   OutputSet outputs_;
   CopyFormat format_ = CopyFormat::kText;
+  bool command_ = false;  // the output is a command, not a file
   Json tables_ = Json::array();
   Status failed_;  // once a table failed, the stream is broken: every later request fails
 };
@@ -190,6 +208,14 @@ int RunFinish(const SegmentAgentOptions& o) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+int RunCommit(const SegmentAgentOptions& o) {
+  auto conn = ConnectAgent(o.socket, kConnectTimeoutMs);
+  if (!conn.ok()) return Fail(o, conn.status());
+  auto reply = AskAgent(conn->get(), agent::kCommit);
+  if (!reply.ok()) return Fail(o, reply.status());
+  return 0;
+}
+
 int RunAbort(const SegmentAgentOptions& o) {
   auto conn = ConnectAgent(o.socket, 200);
   if (!conn.ok()) return 0;  // already gone
@@ -204,8 +230,10 @@ int RunSegmentAgent(const SegmentAgentOptions& o) {
   if (o.role == "collect") return RunCollect(o);
   if (o.role == "feed") return RunFeed(o);
   if (o.role == "finish") return RunFinish(o);
+  if (o.role == "commit") return RunCommit(o);
   if (o.role == "abort") return RunAbort(o);
-  return Fail(o, Status::Usage("--agent takes collect, feed, finish or abort, not '" + o.role + "'"));
+  return Fail(o, Status::Usage("--agent takes collect, feed, finish, commit or abort, not '" +
+                               o.role + "'"));
 }
 
 }  // namespace segstream

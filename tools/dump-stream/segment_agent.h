@@ -8,9 +8,12 @@
 //   feed     run by each table's COPY ... TO PROGRAM ... ON SEGMENT: hands its stdin (the
 //            segment's rows of that table) to the collector, and exits 0 only after the
 //            collector framed the whole table, so the COPY fails if the stream did.
-//   finish   writes the stream trailer and closes the output; prints the segment's totals
-//            (base64 JSON) for the coordinator to check against its COPY counts.
-//   abort    drops the output (a file is never renamed into place).
+//   finish   writes the stream trailer and closes the output (a command's exit status is
+//            checked); prints the segment's totals (base64 JSON) for the coordinator to
+//            check against its COPY counts. A file keeps its temporary name.
+//   commit   once every segment finished: renames the file into place.
+//   abort    drops the output: a file never gets its name; a command sees its input end
+//            without the stream trailer, so what it stored fails verification.
 //
 // A collector that hears nothing for --agent-idle-timeout seconds (the coordinator died)
 // drops its output and exits.
@@ -21,7 +24,7 @@
 namespace segstream {
 
 struct SegmentAgentOptions {
-  std::string role;      // collect | feed | finish | abort
+  std::string role;      // collect | feed | finish | commit | abort
   std::string socket;    // the collector's abstract socket name
   int segment = -1;      // content id
   int segments = 0;      // primary segments in the cluster
