@@ -1,5 +1,7 @@
 #include "lib/common/child_process.h"
 
+#include <set>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -175,13 +177,19 @@ std::string ConninfoValue(const std::string& v) {
 }
 }  // namespace
 
-ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname) {
+ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname, bool old_client) {
+  static const std::set<std::string> kKnownTo94 = {
+      "service", "user", "dbname", "host", "hostaddr", "port", "client_encoding", "options",
+      "application_name", "fallback_application_name", "connect_timeout", "keepalives",
+      "keepalives_idle", "keepalives_interval", "keepalives_count", "sslmode", "sslcompression",
+      "sslcert", "sslkey", "sslrootcert", "sslcrl", "requirepeer", "krbsrvname", "gsslib"};
   ChildConnection cc;
   PQconninfoOption* options = PQconninfo(conn);
   for (PQconninfoOption* o = options; o && o->keyword; ++o) {
     std::string key = o->keyword;
     if (!o->val || !*o->val) continue;
     if (key == "password") continue;
+    if (old_client && !kKnownTo94.count(key)) continue;
     std::string value = o->val;
     if (key == "dbname" && !dbname.empty()) value = dbname;
     if (!cc.conninfo.empty()) cc.conninfo += ' ';

@@ -45,7 +45,11 @@ struct ChildConnection {
   std::string conninfo;
   std::vector<std::pair<std::string, std::string>> env;
 };
-ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname = "");
+// `old_client`: the child is a 9.4-era program (Greenplum 6's own pg_dump), whose libpq
+// refuses keywords added since (passfile, target_session_attrs, ...): only those it knows
+// are passed.
+ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname = "",
+                                   bool old_client = false);
 
 // A temporary file, removed when this object goes away: the archives pg_dump writes and
 // pg_restore reads need a path (pg_restore -j needs a seekable file).

@@ -100,4 +100,9 @@ std::string Field(const PGresult* res, int row, int col) {
 
 bool FieldIsNull(const PGresult* res, int row, int col) { return PQgetisnull(res, row, col) != 0; }
 
+Result<ServerProfile> ReadServerProfile(PGconn* conn) {
+  ASSIGN_OR_RETURN(PgResultPtr version, Exec(conn, "SELECT pg_catalog.version()"));
+  return ProfileFor(PQserverVersion(conn), Field(version.get(), 0, 0));
+}
+
 }  // namespace segstream

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/server_profile.h"
 #include "lib/common/status.h"
 
 namespace segstream {
@@ -36,6 +37,8 @@ struct ConnOptions {
 Result<PgConnPtr> Connect(const ConnOptions& options);
 // "host:port database db user u": for messages and stream headers; never the password.
 std::string DescribeConnection(PGconn* conn);
+// What the connected server's catalog and session have (server_profile.h).
+Result<ServerProfile> ReadServerProfile(PGconn* conn);
 
 // Runs one statement, never more (the extended query protocol refuses a second), so no
 // text that reached `sql` can add statements of its own; anything but COMMAND_OK /

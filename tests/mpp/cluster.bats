@@ -283,3 +283,19 @@ empty_tables() { for t in $TABLES; do q "$1" "TRUNCATE $SCHEMA.$t"; done; }
   assert_output --partial "dump-stream is not installed at $hidden/dump-stream on host $(hostname)"
   [ -z "$(ls -A "$D")" ]
 }
+
+@test "--schema takes Greenplum's own pg_dump: a new cluster gets the tables with their distribution" {
+  [ -n "${GPHOME:-}" ] || skip "GPHOME is not set: Greenplum's pg_dump cannot be found"
+  dump-stream -d "$A" -n $SCHEMA --schema --segment-output "$D/seg%d.sgs" -o "$D/coord.sgs"
+  target="$B dbname=segstream_restored"
+  q "$B dbname=postgres" "DROP DATABASE IF EXISTS segstream_restored"
+  load-stream -d "$target" --schema --create-db "$D/coord.sgs"
+  [ "$(q "$target" "SELECT count(*) FROM gp_toolkit.gp_skew_coefficients WHERE false")" = 0 ]
+  [ "$(q "$target" "SELECT policytype || ':' || distkey::text FROM gp_distribution_policy WHERE localoid = '$SCHEMA.k_two'::regclass")" = "p:1 2" ]
+  [ "$(q "$target" "SELECT policytype FROM gp_distribution_policy WHERE localoid = '$SCHEMA.p_replicated'::regclass")" = "r" ]
+  cat "$D"/seg*.sgs | segsplit --segments "$(segments_of "$B")" -o "$D/new%d.sgs"
+  chmod a+r "$D"/new*.sgs
+  load-stream -d "$target" --segment-input "$D/new%d.sgs"
+  same_contents "$A" "$target"
+  placed_by_greenplum "$target"
+}

@@ -148,12 +148,12 @@ Status RunClusterDump(const DumpOptions& o) {
   // The coordinator's stream: what belongs to the cluster, not to a segment.
   std::optional<SqlSection> globals;
   if (o.globals) {
-    ASSIGN_OR_RETURN(globals, DumpGlobals(conn.get(), o));
+    ASSIGN_OR_RETURN(globals, DumpGlobals(conn.get(), facts.profile, o));
   }
   TempFile pre_data, post_data;
   if (o.schema) {
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), o, "", "pre-data"));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), o, "", "post-data"));
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), facts.profile, o, "", "pre-data"));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), facts.profile, o, "", "post-data"));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {

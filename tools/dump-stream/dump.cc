@@ -193,14 +193,14 @@ Status RunDump(const DumpOptions& o) {
   // theirs still leaves no output; pg_dump sees the same snapshot the jobs will.
   std::optional<SqlSection> globals;
   if (o.globals) {
-    ASSIGN_OR_RETURN(globals, DumpGlobals(leader.get(), o));
+    ASSIGN_OR_RETURN(globals, DumpGlobals(leader.get(), facts.profile, o));
   }
   TempFile pre_data, post_data;
   if (o.WantsSchema()) {
     // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), o, snapshot, "pre-data",
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, "pre-data",
                                                  large_objects.has_value()));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), o, snapshot, "post-data"));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, "post-data"));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {

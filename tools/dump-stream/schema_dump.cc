@@ -74,13 +74,17 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
   return args;
 }
 
-Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
+Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
+                                   const DumpOptions& o, const std::string& snapshot,
                                    const std::string& section, bool large_object_shells) {
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
-  ChildConnection cc = ChildConnectionFor(conn);
+  ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {o.Program("pg_dump"), "--format=custom", "--section=" + section, "--no-sync",
-               "--file=" + file.path(), "--dbname=" + cc.conninfo};
+  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_dump"), "--format=custom",
+               "--section=" + section, "--file=" + file.path(), "--dbname=" + cc.conninfo};
+  // --no-sync is from pg_dump 10; Greenplum 6's is 9.4's.
+  if (server.version_num >= 100000) spec.argv.push_back("--no-sync");
+  if (server.mpp()) spec.argv.push_back("--exclude-schema=gp_toolkit");
   // A Greenplum coordinator exports no snapshot: pg_dump then takes its own.
   if (!snapshot.empty()) spec.argv.push_back("--snapshot=" + snapshot);
   // Not --schema-only for post-data: that would also drop the REFRESH of materialized views,
@@ -169,10 +173,10 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
   return section;
 }
 
-Result<SqlSection> DumpGlobals(PGconn* conn, const DumpOptions& o) {
-  ChildConnection cc = ChildConnectionFor(conn);
+Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const DumpOptions& o) {
+  ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {o.Program("pg_dumpall"), "--globals-only", "--dbname=" + cc.conninfo};
+  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_dumpall"), "--globals-only", "--dbname=" + cc.conninfo};
   if (o.no_role_passwords) spec.argv.push_back("--no-role-passwords");
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "lib/common/child_process.h"
+#include "lib/common/server_profile.h"
 #include "lib/common/stream_meta.h"
 #include "lib/common/table_filter.h"
 #include "tools/dump-stream/dump_options.h"
@@ -25,7 +26,10 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o);
 // Runs pg_dump -Fc --section=SECTION --snapshot=SNAPSHOT into a temporary file and returns
 // it. Pre-data is --schema-only unless `large_object_shells`: then it also creates the large
 // objects, with their owners and grants, whose bytes the stream's rows carry.
-Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std::string& snapshot,
+// Greenplum and Cloudberry get their own pg_dump (ClientProgramFor), given only options
+// its version knows, and their internal schemas are left out.
+Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
+                                   const DumpOptions& o, const std::string& snapshot,
                                    const std::string& section, bool large_object_shells = false);
 
 // The selected sequences' (last_value, is_called), read in `conn`'s current transaction
@@ -34,7 +38,7 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const DumpOptions& o, const std
 Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter);
 
 // pg_dumpall --globals-only as a "globals" section.
-Result<SqlSection> DumpGlobals(PGconn* conn, const DumpOptions& o);
+Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const DumpOptions& o);
 
 // "schema"."name" as a pg_dump pattern that matches exactly that table.
 std::string ExactPgDumpPattern(const std::string& schema, const std::string& name);

@@ -94,15 +94,16 @@ Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool qui
 }
 
 Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
+  // Its own connection: the script SETs search_path to '' and more.
+  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(o.conn)));
+  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn.get()));
   ChildSpec spec;
-  spec.argv = {o.Program("pg_restore"), "--section=post-data", "--file=-"};
+  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_restore"), "--section=post-data", "--file=-"};
   if (o.no_owner) spec.argv.push_back("--no-owner");
   if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   RETURN_IF_ERROR(ChildStatus("pg_restore --section=post-data --file=-", r));
-  // Its own connection: the script SETs search_path to '' and more.
-  ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(o.conn)));
   ASSIGN_OR_RETURN(size_t kept, RunStatements(conn.get(), SplitSqlStatements(r.out), "post-data",
                                               ExistingPostDataObject, o.quiet));
   if (kept > 0 && !o.quiet)
@@ -114,9 +115,11 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
 
 Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
                       const std::string& section, int jobs) {
-  ChildConnection cc = ChildConnectionFor(conn);
+  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
+  ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {o.Program("pg_restore"), "--section=" + section, "--dbname=" + cc.conninfo};
+  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_restore"), "--section=" + section,
+               "--dbname=" + cc.conninfo};
   if (jobs > 1) {
     spec.argv.push_back("--jobs=" + std::to_string(jobs));
   } else {
