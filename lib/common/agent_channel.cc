@@ -1,5 +1,6 @@
 #include "lib/common/agent_channel.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -113,6 +115,90 @@ Status SendAgentMessage(int fd, char type, std::span<const uint8_t> payload) {
   head[4] = static_cast<uint8_t>(n);
   RETURN_IF_ERROR(WriteAll(fd, head, sizeof head, "agent connection"));
   if (!payload.empty()) RETURN_IF_ERROR(WriteAll(fd, payload.data(), payload.size(), "agent connection"));
+  return Status::Ok();
+}
+
+Status SendAgentFd(int sock, int fd) {
+  char byte = 'f';
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  for (;;) {
+    if (sendmsg(sock, &msg, MSG_NOSIGNAL) == 1) return Status::Ok();
+    if (errno != EINTR) return Status::FromErrno(errno, "cannot hand a descriptor to the agent");
+  }
+}
+
+Result<UniqueFd> ReceiveAgentFd(int sock) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return Status::FromErrno(errno, "cannot receive a descriptor");
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (n != 1 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+      c->cmsg_len != CMSG_LEN(sizeof(int)))
+    return Status::Corrupt("the agent's peer sent no descriptor");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
+  return UniqueFd(fd);
+}
+
+namespace {
+
+// Waits until `fd` is ready for `events`; kIo when `watch` hung up first.
+Status AwaitReady(int fd, short events, int watch) {
+  for (;;) {
+    pollfd p[2] = {{fd, events, 0}, {watch, POLLRDHUP, 0}};
+    int r = poll(p, 2, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Status::FromErrno(errno, "cannot wait for the server's COPY pipe");
+    if (p[0].revents) return Status::Ok();
+    if (p[1].revents)
+      return Status::Io("the server ended its COPY program before the end of the rows");
+  }
+}
+
+}  // namespace
+
+Result<size_t> ReadWatching(int pipe, void* buf, size_t len, int watch) {
+  RETURN_IF_ERROR(AwaitReady(pipe, POLLIN, watch));
+  return ReadSome(pipe, buf, len, "the server's COPY pipe");
+}
+
+Status WriteWatching(int pipe, std::span<const uint8_t> bytes, int watch) {
+  // Non-blocking, so a write never waits where the watch cannot be seen; the program that
+  // handed the pipe over no longer uses it.
+  int flags = fcntl(pipe, F_GETFL);
+  if (flags >= 0 && !(flags & O_NONBLOCK)) fcntl(pipe, F_SETFL, flags | O_NONBLOCK);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = write(pipe, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EAGAIN) {
+      RETURN_IF_ERROR(AwaitReady(pipe, POLLOUT, watch));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno(errno, "the server's COPY pipe");
+    done += static_cast<size_t>(n);
+  }
   return Status::Ok();
 }
 

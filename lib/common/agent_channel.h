@@ -18,7 +18,8 @@ namespace segstream {
 
 namespace agent {
 // What goes over the channel. Requests: kTable opens a table (TableInfo JSON) and kData /
-// kEnd carry its COPY bytes; kNext asks a loading agent for the next table's rows; kFinish
+// kEnd carry its COPY bytes (or, after kTable, the COPY pipe itself is handed over:
+// SendAgentFd); kNext asks a loading agent for the next table's rows; kFinish
 // completes the agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError (a message).
 constexpr char kTable = 'T';
 constexpr char kData = 'D';
@@ -54,5 +55,17 @@ inline Status SendAgentMessage(int fd, char type, const std::string& payload) {
 }
 // The next message; kIo "closed" when the peer closed the connection between messages.
 Result<AgentMessage> ReceiveAgentMessage(int fd);
+
+// Hands a descriptor to the peer (SCM_RIGHTS), so the agent reads from or writes to the
+// server's COPY pipe itself instead of every byte being copied through the channel.
+Status SendAgentFd(int sock, int fd);
+Result<UniqueFd> ReceiveAgentFd(int sock);
+
+// Reading from or writing to a handed-over pipe while watching the connection of the
+// program that handed it over: when the server cancels a COPY it ends that program, but
+// may keep its own end of the pipe open, so the pipe alone would wait forever. The
+// program going away is a kIo error.
+Result<size_t> ReadWatching(int pipe, void* buf, size_t len, int watch);
+Status WriteWatching(int pipe, std::span<const uint8_t> bytes, int watch);
 
 }  // namespace segstream

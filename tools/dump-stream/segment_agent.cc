@@ -120,16 +120,17 @@ class Collector {
         reinterpret_cast<const uint8_t*>(meta.data()), meta.size()), "table"));
     ASSIGN_OR_RETURN(TableInfo info, TableInfo::FromJson(j));
     ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, outputs_[0].writer->NewTable(info));
+    // The server's COPY pipe itself: the rows are read once, by us, not relayed by the feed.
+    ASSIGN_OR_RETURN(UniqueFd pipe, ReceiveAgentFd(fd));
     CopyRowSplitter splitter(format_);
+    buffer_.resize(kPiece);
     Status st;
     for (;;) {
-      ASSIGN_OR_RETURN(AgentMessage m, ReceiveAgentMessage(fd));
-      if (m.type == agent::kEnd) break;
-      if (m.type != agent::kData) return Status::Corrupt("unexpected message in a table's rows");
-      if (!st.ok()) continue;  // read to the end so the feed hears why
-      st = splitter.Feed(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(m.payload.data()),
-                                                   m.payload.size()),
+      ASSIGN_OR_RETURN(size_t n, ReadWatching(pipe.get(), buffer_.data(), buffer_.size(), fd));
+      if (n == 0) break;
+      st = splitter.Feed(std::span<const uint8_t>(buffer_.data(), n),
                          [&](std::span<const uint8_t> row) { return table->AddRow(row); });
+      if (!st.ok()) break;  // closing the pipe fails the server's COPY
     }
     if (st.ok()) st = splitter.Finish();
     if (st.ok()) st = table->Finish();
@@ -143,6 +144,7 @@ class Collector {
   UniqueFd listen_;
   OutputSet outputs_;
   CopyFormat format_ = CopyFormat::kText;
+  std::vector<uint8_t> buffer_;
   bool command_ = false;  // the output is a command, not a file
   Json tables_ = Json::array();
   Status failed_;  // once a table failed, the stream is broken: every later request fails
@@ -180,20 +182,11 @@ int RunFeed(const SegmentAgentOptions& o) {
   auto conn = ConnectAgent(o.socket, kConnectTimeoutMs);
   if (!conn.ok()) return Fail(o, conn.status());
   int fd = conn->get();
+  // The collector reads our stdin, the server's COPY pipe, itself; we wait for its verdict.
   Status st = SendAgentMessage(fd, agent::kTable, *meta);
-  std::vector<uint8_t> buf(kPiece);
-  while (st.ok()) {
-    auto n = ReadSome(STDIN_FILENO, buf.data(), buf.size(), "the server's COPY output");
-    if (!n.ok()) {
-      st = n.status();
-      break;
-    }
-    if (*n == 0) break;
-    st = SendAgentMessage(fd, agent::kData, std::span<const uint8_t>(buf.data(), *n));
-  }
-  if (!st.ok()) return Fail(o, st);  // the collector sees the connection close mid-table
-  st = SendAgentMessage(fd, agent::kEnd, std::string());
+  if (st.ok()) st = SendAgentFd(fd, STDIN_FILENO);
   if (!st.ok()) return Fail(o, st);
+  close(STDIN_FILENO);
   auto reply = AwaitAgentReply(fd);
   if (!reply.ok()) return Fail(o, reply.status());
   return 0;

@@ -6,8 +6,9 @@
 //            header, detaches and waits for tables. Exits 0 only once it listens and the
 //            output is open, so an unwritable path fails the dump before any row moves.
 //   feed     run by each table's COPY ... TO PROGRAM ... ON SEGMENT: hands its stdin (the
-//            segment's rows of that table) to the collector, and exits 0 only after the
-//            collector framed the whole table, so the COPY fails if the stream did.
+//            server's pipe of that table's rows) to the collector, which reads it itself,
+//            and exits 0 only after the collector framed the whole table, so the COPY
+//            fails if the stream did.
 //   finish   writes the stream trailer and closes the output (a command's exit status is
 //            checked); prints the segment's totals (base64 JSON) for the coordinator to
 //            check against its COPY counts. A file keeps its temporary name.

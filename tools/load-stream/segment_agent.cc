@@ -124,22 +124,29 @@ class StreamServer {
 
   Status SendRows(int fd, bool skip, Json* reply) {
     if (!current_) return Status::Corrupt("no table was asked for");
+    // The server's COPY pipe itself (the rows program's stdout): the rows are written once,
+    // by us, not relayed.
+    UniqueFd pipe;
+    if (!skip) {
+      ASSIGN_OR_RETURN(pipe, ReceiveAgentFd(fd));
+    }
+    auto put = [&](std::span<const uint8_t> bytes) { return WriteWatching(pipe.get(), bytes, fd); };
     // Binary COPY input needs its file header and trailer around the tuples, which are all
     // a stream stores.
     const bool binary = copy_format_ == "binary" && !skip;
-    if (binary) RETURN_IF_ERROR(SendAgentMessage(fd, agent::kData, format::kPgBinaryHeader));
+    if (binary) RETURN_IF_ERROR(put(format::kPgBinaryHeader));
     for (;;) {
       Event e;
       RETURN_IF_ERROR(reader_->Next(&e));
       if ((e.type == EventType::kRows || e.type == EventType::kTableEnd) && e.table_id != current_)
         return Status::Corrupt(Interleaved());
       if (e.type == EventType::kRows) {
-        if (!skip) RETURN_IF_ERROR(SendAgentMessage(fd, agent::kData, e.rows.rows()));
+        if (!skip) RETURN_IF_ERROR(put(e.rows.rows()));
         continue;
       }
       if (e.type == EventType::kTableEnd) {
         // The reader verified the trailer against the rows: only now may the COPY end well.
-        if (binary) RETURN_IF_ERROR(SendAgentMessage(fd, agent::kData, format::kPgBinaryTrailer));
+        if (binary) RETURN_IF_ERROR(put(format::kPgBinaryTrailer));
         current_ = 0;
         rows_ += e.trailer.totals.rows;
         *reply = {{"table", current_name_}, {"rows", e.trailer.totals.rows},
@@ -262,19 +269,14 @@ int RunReport(const LoadAgentOptions& o, char request) {
 int RunRows(const LoadAgentOptions& o, bool skip) {
   auto conn = ConnectAgent(o.socket, kConnectTimeoutMs);
   if (!conn.ok()) return Fail(o, conn.status());
+  // The agent writes the rows into our stdout, the server's COPY pipe, itself; we wait for
+  // its verdict, which comes only after the table's trailer verified.
   Status st = SendAgentMessage(conn->get(), agent::kData, skip ? "skip" : "");
-  while (st.ok()) {
-    auto m = ReceiveAgentMessage(conn->get());
-    if (!m.ok()) return Fail(o, m.status());
-    if (m->type == agent::kData) {
-      st = WriteAll(STDOUT_FILENO, m->payload.data(), m->payload.size(), "stdout");
-      continue;
-    }
-    if (m->type == agent::kError) return Fail(o, Status::Io(m->payload));
-    if (m->type != agent::kOk) return Fail(o, Status::Corrupt("unexpected reply from the segment agent"));
-    break;
-  }
+  if (st.ok() && !skip) st = SendAgentFd(conn->get(), STDOUT_FILENO);
   if (!st.ok()) return Fail(o, st);
+  if (!skip) close(STDOUT_FILENO);
+  auto reply = AwaitAgentReply(conn->get());
+  if (!reply.ok()) return Fail(o, reply.status());
   return 0;
 }
 
