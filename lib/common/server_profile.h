@@ -3,9 +3,9 @@
 // numbers where the query is built. Greenplum 6 runs on a PostgreSQL 9.4 catalog,
 // Greenplum 7 on 12, Cloudberry on 14; PostgreSQL 12 to 18 are the plain rows.
 //
-// Verified against live servers: PostgreSQL 12 to 18. The Greenplum and Cloudberry rows
-// come from their catalogs' sources and documentation; none was run against a live
-// cluster yet.
+// Verified against live servers: PostgreSQL 12 to 18, and Greenplum 6.24.3 (tests/mpp).
+// The Greenplum 7 and Cloudberry rows come from their catalogs' sources and documentation;
+// neither was run against a live cluster.
 #pragma once
 
 #include <string>
