@@ -299,3 +299,18 @@ empty_tables() { for t in $TABLES; do q "$1" "TRUNCATE $SCHEMA.$t"; done; }
   same_contents "$A" "$target"
   placed_by_greenplum "$target"
 }
+
+@test "load-stream through the coordinator: existing tables, and --create-tables with the stream's policy" {
+  dump-stream -d "$A" -n $SCHEMA -q > "$D/plain.sgs"
+  q "$A" "DROP SCHEMA IF EXISTS ${SCHEMA}_made CASCADE"
+  run load-stream -d "$A" --redirect-schema ${SCHEMA}_made --create-tables "$D/plain.sgs"
+  assert_success
+  for t in k_two p_random p_replicated k_uuid; do
+    [ "$(q "$A" "SELECT policytype || ':' || distkey::text || ':' || distclass::text FROM gp_distribution_policy WHERE localoid = '${SCHEMA}_made.$t'::regclass")" = \
+      "$(q "$A" "SELECT policytype || ':' || distkey::text || ':' || distclass::text FROM gp_distribution_policy WHERE localoid = '$SCHEMA.$t'::regclass")" ] || { echo "$t"; false; }
+  done
+  run load-stream -d "$A" --redirect-schema ${SCHEMA}_made --truncate "$D/plain.sgs"
+  assert_success
+  [ "$(table_rows "$A" k_two)" = "$(q "$A" "COPY ${SCHEMA}_made.k_two TO STDOUT" | sort | md5sum)" ]
+  q "$A" "DROP SCHEMA ${SCHEMA}_made CASCADE"
+}

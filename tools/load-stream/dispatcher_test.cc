@@ -103,6 +103,25 @@ TEST(Dispatcher, InputFailureAbortsUnfinishedTasks) {
   EXPECT_FALSE(b->error.empty());
 }
 
+TEST(CreateTableSql, KeepsTheDistributionPolicyOnGreenplum) {
+  TableInfo info;
+  info.columns = {{"a", "integer", false}, {"B b", "text", false}};
+  info.distribution_policy = "hash";
+  info.distribution_key = {"a", "B b"};
+  info.distribution_opclasses = {"int4_ops", "text\"; DROP"};
+  EXPECT_EQ(CreateTableSql("s.t", info, {"integer", "text"}, /*mpp=*/true),
+            "CREATE TABLE s.t (a integer, \"B b\" text) DISTRIBUTED BY (a int4_ops, \"B b\" "
+            "\"text\"\"; DROP\")");
+  EXPECT_EQ(CreateTableSql("s.t", info, {"integer", "text"}, /*mpp=*/false),
+            "CREATE TABLE s.t (a integer, \"B b\" text)");
+  info.distribution_policy = "replicated";
+  EXPECT_EQ(CreateTableSql("s.t", info, {"integer", "text"}, true),
+            "CREATE TABLE s.t (a integer, \"B b\" text) DISTRIBUTED REPLICATED");
+  info.distribution_policy = "random";
+  EXPECT_EQ(CreateTableSql("s.t", info, {"integer", "text"}, true),
+            "CREATE TABLE s.t (a integer, \"B b\" text) DISTRIBUTED RANDOMLY");
+}
+
 TEST(CreateTableSql, QuotesEveryIdentifier) {
   TableInfo info;
   info.columns = {{"id", "integer", true}, {"x\"; DROP TABLE y; --", "text", false}};

@@ -40,7 +40,7 @@ std::pair<std::string, std::string> TargetResolver::MapName(const TableInfo& inf
 }
 
 std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
-                           const std::vector<std::string>& types) {
+                           const std::vector<std::string>& types, bool mpp) {
   std::string sql = "CREATE TABLE " + qualified + " (";
   for (size_t i = 0; i < info.columns.size(); ++i) {
     const auto& c = info.columns[i];
@@ -54,7 +54,21 @@ std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
       sql += (i ? ", " : "") + QuoteIdent(info.primary_key[i]);
     sql += ")";
   }
-  return sql + ")";
+  sql += ")";
+  if (!mpp) return sql;
+  if (info.distribution_policy == "replicated") return sql + " DISTRIBUTED REPLICATED";
+  if (info.distribution_policy == "random") return sql + " DISTRIBUTED RANDOMLY";
+  if (info.distribution_policy == "hash" && !info.distribution_key.empty()) {
+    sql += " DISTRIBUTED BY (";
+    for (size_t i = 0; i < info.distribution_key.size(); ++i) {
+      sql += (i ? ", " : "") + QuoteIdent(info.distribution_key[i]);
+      // The operator class decides the hash, so rows land where the source's did.
+      if (i < info.distribution_opclasses.size() && !info.distribution_opclasses[i].empty())
+        sql += " " + QuoteIdent(info.distribution_opclasses[i]);
+    }
+    sql += ")";
+  }
+  return sql;
 }
 
 Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& copy_format,
@@ -157,7 +171,7 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
       types.push_back(*type);
     }
     std::vector<std::string> statements = {"CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema),
-                                           CreateTableSql(plan->qualified, info, types)};
+                                           CreateTableSql(plan->qualified, info, types, profile_.mpp())};
     if (execute_create) {
       for (const auto& sql : statements) {
         auto created = Exec(conn_, sql);

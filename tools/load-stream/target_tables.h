@@ -62,8 +62,10 @@ class TargetResolver {
 };
 
 // "CREATE TABLE q (cols..., PRIMARY KEY (...))" from a stream's column metadata, with
-// `types[i]` (checked by load::TypeResolver, never the stream's text) for column i.
+// `types[i]` (checked by load::TypeResolver, never the stream's text) for column i. For a
+// Greenplum or Cloudberry target (`mpp`) the stream's distribution policy follows:
+// DISTRIBUTED BY (key opclass, ...), RANDOMLY or REPLICATED, names quoted.
 std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
-                           const std::vector<std::string>& types);
+                           const std::vector<std::string>& types, bool mpp = false);
 
 }  // namespace segstream
