@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 
 #include "lib/common/agent_process.h"
@@ -73,6 +74,17 @@ std::string SegmentAgents::Command(const std::string& role, const std::string& a
                     " --agent-socket segstream-" + token_ + "-<SEGID> --agent-segment <SEGID>";
   if (!args.empty()) cmd += " " + args;
   return cmd;
+}
+
+void SegmentAgents::StopAll() {
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec(conn_, "ROLLBACK");
+  Status st = RunEverywhere("abort", "", "cannot stop the segment agents");
+  if (!st.ok() && CreateScratchTable().ok())
+    st = RunEverywhere("abort", "", "cannot stop the segment agents");
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s: note: not every segment's agent could be stopped; each drops its "
+                 "output after 600 s without a request\n", tool_.c_str());
+  }
 }
 
 Status SegmentAgents::RunEverywhere(const std::string& role, const std::string& args,

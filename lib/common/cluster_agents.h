@@ -50,6 +50,11 @@ class SegmentAgents {
   // Runs `role` on every segment and returns each one's report (AgentReportRow).
   Result<std::vector<Json>> AskEverywhere(const std::string& role, const std::string& args,
                                           const std::string& what);
+  // After a failure: rolls back the session's transaction, then tells every agent to drop
+  // its output (the scratch table is made again if a lost segment took it along). Agents
+  // that cannot be reached (a segment down) drop theirs after their idle timeout; a note
+  // says so.
+  void StopAll();
   size_t segments() const { return segments_; }
 
  private:

@@ -314,3 +314,22 @@ empty_tables() { for t in $TABLES; do q "$1" "TRUNCATE $SCHEMA.$t"; done; }
   [ "$(table_rows "$A" k_two)" = "$(q "$A" "COPY ${SCHEMA}_made.k_two TO STDOUT" | sort | md5sum)" ]
   q "$A" "DROP SCHEMA ${SCHEMA}_made CASCADE"
 }
+
+@test "a segment server stopped mid-dump fails the dump (exit 1) and puts no stream in place" {
+  [ -n "${SEGSTREAM_GP_STOP_SEGMENT:-}" ] && [ -n "${SEGSTREAM_GP_START_SEGMENT:-}" ] ||
+    skip "set SEGSTREAM_GP_STOP_SEGMENT and SEGSTREAM_GP_START_SEGMENT (commands that stop and start one primary of the first cluster)"
+  q "$A" "DROP TABLE IF EXISTS $SCHEMA.big; CREATE TABLE $SCHEMA.big AS SELECT g AS k, repeat('x', 200) AS v FROM generate_series(1, 3000000) g DISTRIBUTED BY (k)"
+  dump-stream -d "$A" -t $SCHEMA.big --segment-output "$D/seg%d.sgs" -o "$D/c.sgs" 2>"$D/err" &
+  pid=$!
+  sleep 0.8
+  bash -c "$SEGSTREAM_GP_STOP_SEGMENT"
+  status=0
+  wait $pid || status=$?
+  bash -c "$SEGSTREAM_GP_START_SEGMENT"
+  cat "$D/err"
+  [ "$status" = 1 ]
+  grep -q "dump-stream: error:" "$D/err"
+  [ ! -e "$D/c.sgs" ]
+  for f in "$D"/seg*.sgs; do [ ! -e "$f" ]; done
+  q "$A" "DROP TABLE $SCHEMA.big"
+}

@@ -93,8 +93,7 @@ class ClusterDump {
   // drops it on its idle timeout.
   void Abort() {
     finished_ = true;
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec(conn_, "ROLLBACK");
-    (void)agents_.RunEverywhere("abort", "", "cannot stop the segment agents");
+    agents_.StopAll();
   }
 
  private:

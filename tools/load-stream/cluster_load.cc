@@ -40,10 +40,7 @@ class ClusterLoad {
   ClusterLoad(PGconn* conn, std::string exe, size_t segments)
       : conn_(conn), agents_(conn, "load-stream", std::move(exe), segments) {}
   ~ClusterLoad() {
-    if (started_ && !finished_) {
-      if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec(conn_, "ROLLBACK");
-      (void)agents_.RunEverywhere("abort", "", "cannot stop the segment agents");
-    }
+    if (started_ && !finished_) agents_.StopAll();
   }
   SegmentAgents& agents() { return agents_; }
   void Started() { started_ = true; }
