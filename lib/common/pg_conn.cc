@@ -1,5 +1,7 @@
 #include "lib/common/pg_conn.h"
 
+#include "lib/common/stream_meta.h"
+
 namespace segstream {
 
 namespace {
@@ -38,6 +40,10 @@ Result<PgConnPtr> Connect(const ConnOptions& o) {
     std::string msg = Trimmed(PQerrorMessage(conn.get()));
     return Status::Server("cannot connect: " + msg)
         .WithHint("check -d/-h/-p/-U, the PG* environment variables and ~/.pgpass");
+  }
+  if (!o.role.empty()) {
+    auto set = Exec(conn.get(), "SET ROLE " + QuoteIdent(o.role));
+    if (!set.ok()) return set.take_status().Prefix("--role " + o.role);
   }
   return conn;
 }

@@ -31,6 +31,7 @@ struct ConnOptions {
   std::string host;
   std::string port;
   std::string user;
+  std::string role;  // --role: SET ROLE on every connection, as pg_dump's and pg_restore's
   std::string application_name = "segstream";
 };
 

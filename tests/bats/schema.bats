@@ -302,3 +302,29 @@ SH
   [[ "$stderr" == *"warning: CREATE TABLESPACE twice_ts "*": the tablespace exists already; kept"* ]]
   [ "$(pg_psql "$DST" two -c 'SELECT count(*) FROM t')" = 2 ]
 }
+
+@test "a restore with --schema leaves every table analyzed; --no-analyze does not" {
+  dump-stream -d "$(src)" --schema > "$BATS_TEST_TMPDIR/app.sgs"
+  load-stream -d "$(dst)" --create-db --schema --no-owner --no-privileges -q < "$BATS_TEST_TMPDIR/app.sgs"
+  run pg_psql "$DST" app -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'customers' AND last_analyze IS NOT NULL"
+  assert_output 1
+  pg_psql "$DST" postgres -c "DROP DATABASE app"
+  load-stream -d "$(dst)" --create-db --schema --no-owner --no-privileges --no-analyze -q < "$BATS_TEST_TMPDIR/app.sgs"
+  run pg_psql "$DST" app -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'customers' AND last_analyze IS NOT NULL"
+  assert_output 0
+}
+
+@test "--role sets the role on every connection, pg_dump's and pg_restore's too" {
+  pg_psql "$DST" postgres -c "CREATE ROLE app_owner NOLOGIN" -c "CREATE DATABASE app"
+  pg_psql "$DST" app -c "GRANT ALL ON SCHEMA public TO app_owner" -c "GRANT CREATE ON DATABASE app TO app_owner"
+  dump-stream -d "$(src)" --role app_owner -t public.customers > "$BATS_TEST_TMPDIR/c.sgs" 2>"$BATS_TEST_TMPDIR/err" ||
+    grep -q "permission denied" "$BATS_TEST_TMPDIR/err"  # app_owner may not read it: the role was applied
+  dump-stream -d "$(src)" -t public.customers > "$BATS_TEST_TMPDIR/c.sgs"
+  load-stream -d "$(dst)" --role app_owner --create-tables -q < "$BATS_TEST_TMPDIR/c.sgs"
+  run pg_psql "$DST" app -c "SELECT tableowner FROM pg_tables WHERE tablename = 'customers'"
+  assert_output app_owner
+  run load-stream -d "$(dst)" --role nosuch -q < "$BATS_TEST_TMPDIR/c.sgs"
+  assert_failure 1
+  assert_output --partial "--role nosuch"
+  assert_output --partial 'role "nosuch" does not exist'
+}

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("-h,--host", o.conn.host, "server host or socket directory");
   app.add_option("-p,--port", o.conn.port, "server port");
   app.add_option("-U,--username", o.conn.user, "user name");
+  app.add_option("--role", o.conn.role,
+                 "SET ROLE to this role on every connection (and pg_dump --role)");
   app.add_option("-o,--output", o.output, "write the stream to FILE (default: stdout; '-')");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
   app.add_option("-j,--jobs", o.jobs, "connections copying tables at once (default 1)");

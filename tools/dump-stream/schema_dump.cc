@@ -84,6 +84,7 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
                "--section=" + section, "--file=" + file.path(), "--dbname=" + cc.conninfo};
   // --no-sync is from pg_dump 10; Greenplum 6's is 9.4's.
   if (server.version_num >= 100000) spec.argv.push_back("--no-sync");
+  if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   if (server.mpp()) spec.argv.push_back("--exclude-schema=gp_toolkit");
   // A Greenplum coordinator exports no snapshot: pg_dump then takes its own.
   if (!snapshot.empty()) spec.argv.push_back("--snapshot=" + snapshot);
@@ -178,6 +179,7 @@ Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const 
   ChildSpec spec;
   spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_dumpall"), "--globals-only", "--dbname=" + cc.conninfo};
   if (o.no_role_passwords) spec.argv.push_back("--no-role-passwords");
+  if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   Status st = ChildStatus("pg_dumpall --globals-only", r);

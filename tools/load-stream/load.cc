@@ -462,7 +462,7 @@ Status RunLoad(const LoadOptions& o) {
       return st;
     }
   }
-  if (o.analyze && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
+  if (o.Analyzes() && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -20,7 +20,11 @@ struct LoadOptions {
   bool create_tables = false;
   bool single_transaction = false;
   bool on_error_continue = false;
-  bool analyze = false;
+  bool analyze = false;     // --analyze
+  bool no_analyze = false;  // --no-analyze: not even after --schema
+  // A restore with --schema made the tables, so it leaves them analyzed (the planner has
+  // no statistics otherwise until autovacuum comes by), as pgcopydb does.
+  bool Analyzes() const { return !no_analyze && (analyze || schema); }
   bool dry_run = false;
   bool quiet = false;
   bool verbose = false;  // a line per table as it commits, like pg_restore -v

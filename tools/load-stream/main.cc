@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("-h,--host", o.conn.host, "server host or socket directory");
   app.add_option("-p,--port", o.conn.port, "server port");
   app.add_option("-U,--username", o.conn.user, "user name");
+  app.add_option("--role", o.conn.role,
+                 "SET ROLE to this role on every connection (and pg_restore --role)");
   app.add_option("-j,--jobs", o.jobs, "connections loading tables in parallel (default 1)");
   app.add_flag("--truncate", o.truncate,
                "empty each target table before its first part loads (then COPY FREEZE)");
@@ -46,7 +48,8 @@ int main(int argc, char** argv) {
                "load everything in one transaction: all or nothing (needs --jobs 1)");
   app.add_flag("--on-error-continue", o.on_error_continue,
                "log a failing table and go on; exit 4 at the end if any failed");
-  app.add_flag("--analyze", o.analyze, "ANALYZE each loaded table");
+  app.add_flag("--analyze", o.analyze, "ANALYZE each loaded table (the default with --schema)");
+  app.add_flag("--no-analyze", o.no_analyze, "no ANALYZE, not even after --schema");
   app.add_flag("--dry-run", o.dry_run,
                "read and verify the stream, check every target table, load nothing");
   app.add_flag("--progress{tty}", progress,

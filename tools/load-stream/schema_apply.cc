@@ -120,6 +120,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   ChildSpec spec;
   spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_restore"), "--section=" + section,
                "--dbname=" + cc.conninfo};
+  if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   if (jobs > 1) {
     spec.argv.push_back("--jobs=" + std::to_string(jobs));
   } else {
