@@ -301,6 +301,8 @@ Status AnalyzeTargets(PGconn* conn, const std::vector<const Task*>& tasks) {
   std::set<std::string> done;
   for (const Task* t : tasks) {
     if (t->outcome != TaskOutcome::kCommitted || !done.insert(t->plan->qualified).second) continue;
+    // Large objects pass through a temporary table that is gone by now.
+    if (!t->plan->before_copy_sql.empty()) continue;
     auto res = Exec(conn, "ANALYZE " + t->plan->qualified);
     if (!res.ok()) return res.take_status().Prefix("ANALYZE failed").WithTable(t->plan->qualified);
   }
