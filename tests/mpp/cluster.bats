@@ -15,9 +15,8 @@ B="${SEGSTREAM_GP_COORDINATOR_2:-}"
 SCHEMA=segstream_mpp
 
 setup_file() {
-  if [ -z "$A" ] || [ -z "$B" ]; then
-    skip "no live cluster: set SEGSTREAM_GP_COORDINATOR and SEGSTREAM_GP_COORDINATOR_2"
-  fi
+  # bats 1.8 cannot skip from setup_file: setup() skips each test, saying why.
+  if [ -z "$A" ] || [ -z "$B" ]; then return 0; fi
   export WORK=${SEGSTREAM_GP_WORKDIR:-/tmp/segstream-mpp}
   rm -rf "$WORK"/[0-9]*
   mkdir -p "$WORK"

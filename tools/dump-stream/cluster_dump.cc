@@ -174,6 +174,19 @@ Status RunClusterDump(const DumpOptions& o) {
   info.extra["mpp"] = facts.mpp;
   info.extra["cluster_dump"] = {{"consistent", true}, {"segment_output", o.segment_output}};
 
+  // The coordinator's stream, when it has anything to carry or a place to go: opened (and
+  // a terminal refused) before any segment starts, put in place after all of them.
+  const bool carries = globals || o.schema || (sequences && !sequences->extra["sequences"].empty());
+  const bool coordinator_stream = carries || o.output != "-" || !isatty(STDOUT_FILENO);
+  PendingOutput pending;
+  UniqueFd out;
+  if (coordinator_stream) {
+    ASSIGN_OR_RETURN(out, OpenOutput(o.output, &pending));
+    Status refused = RefuseTerminalOutput(out.get(), o.force);
+    if (!refused.ok())
+      return std::move(refused).WithHint("the schema and sequence values go to stdout: give -o FILE");
+  }
+
   RETURN_IF_ERROR(cluster.StartAgents(info));
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   std::vector<std::pair<std::string, uint64_t>> counted;
@@ -195,20 +208,8 @@ Status RunClusterDump(const DumpOptions& o) {
           .WithTable(counted[i].first);
     }
   }
-  RETURN_IF_ERROR(cluster.Commit());
-  (void)Exec(conn.get(), "COMMIT");
-
-  // The coordinator's stream, when it has anything to carry or a place to go.
-  const bool carries = globals || o.schema || (sequences && !sequences->extra["sequences"].empty());
-  if (carries || o.output != "-" || !isatty(STDOUT_FILENO)) {
-    PendingOutput pending;
-    ASSIGN_OR_RETURN(UniqueFd out, OpenOutput(o.output, &pending));
-    Status refused = RefuseTerminalOutput(out.get(), o.force);
-    if (!refused.ok()) {
-      return std::move(refused).Prefix("the segment streams are written, but the schema and "
-                                       "sequence values are not")
-          .WithHint("give -o FILE for the coordinator's stream");
-    }
+  // The coordinator's stream is written in full first, so the last step is only renames.
+  if (coordinator_stream) {
     BufferedSink sink(out.get(), OutputName(o.output));
     WriterOptions wopts;
     wopts.write_index = IsSeekableFile(out.get());
@@ -224,8 +225,10 @@ Status RunClusterDump(const DumpOptions& o) {
     RETURN_IF_ERROR(writer.Finish());
     RETURN_IF_ERROR(sink.Flush());
     RETURN_IF_ERROR(out.Close(OutputName(o.output)));
-    RETURN_IF_ERROR(pending.Commit());
   }
+  RETURN_IF_ERROR(cluster.Commit());
+  (void)Exec(conn.get(), "COMMIT");
+  if (coordinator_stream) RETURN_IF_ERROR(pending.Commit());
   progress.Finish();
   if (!o.quiet) {
     uint64_t rows = 0;
