@@ -17,20 +17,19 @@
 namespace segstream {
 
 namespace agent {
-// What goes over the channel. Requests: kTable opens a table (TableInfo JSON) and kData /
-// kEnd carry its COPY bytes (or, after kTable, the COPY pipe itself is handed over:
-// SendAgentFd); kNext asks a loading agent for the next table's rows; kFinish
-// completes the agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError (a message).
+// What goes over the channel. Requests: kTable hands a dump agent a table (TableInfo
+// JSON, then the server's COPY pipe: SendAgentFd); kNext asks a loading agent for the next
+// table and kData for its rows (then the pipe to write them to); kFinish completes the
+// agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError (a message).
 constexpr char kTable = 'T';
 constexpr char kData = 'D';
-constexpr char kEnd = 'E';
 constexpr char kNext = 'N';
 constexpr char kFinish = 'F';
 constexpr char kCommit = 'C';
 constexpr char kAbort = 'A';
 constexpr char kOk = 'K';
 constexpr char kError = 'X';
-// The largest message: data moves in 1 MiB pieces, metadata is far smaller.
+// The largest message: only metadata travels here (rows go through the handed-over pipe).
 constexpr uint32_t kMaxMessage = 8u << 20;
 }  // namespace agent
 

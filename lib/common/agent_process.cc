@@ -90,6 +90,19 @@ int RunDetachedAgent(const char* tool, int segment, int keep_fd, const AgentStar
   _exit(started.ok() ? 0 : 1);
 }
 
+bool ServeAgentConnections(const char* tool, int segment, int listen_fd, int idle_timeout_seconds,
+                           const std::function<bool(int fd)>& handle) {
+  for (;;) {
+    auto conn = AcceptAgent(listen_fd, idle_timeout_seconds * 1000);
+    if (!conn.ok() || !conn->valid()) {
+      std::fprintf(stderr, "%s: segment %d: no word from the coordinator for %d s\n", tool,
+                   segment, idle_timeout_seconds);
+      return false;
+    }
+    if (handle(conn->get())) return true;
+  }
+}
+
 std::string StderrTail() {
   off_t end = lseek(STDERR_FILENO, 0, SEEK_END);
   if (end <= 0) return "";

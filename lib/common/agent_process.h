@@ -21,6 +21,12 @@ using AgentStart = std::function<Result<std::string>()>;
 int RunDetachedAgent(const char* tool, int segment, int keep_fd, const AgentStart& start,
                      const std::function<void()>& serve);
 
+// An agent's request loop: serves one connection at a time with `handle` until it returns
+// true (finished). False after `idle_timeout_seconds` without a connection, having said so
+// on stderr as `tool`'s.
+bool ServeAgentConnections(const char* tool, int segment, int listen_fd, int idle_timeout_seconds,
+                           const std::function<bool(int fd)>& handle);
+
 // The last bytes a detached agent (and the children it started) wrote to stderr.
 std::string StderrTail();
 

@@ -25,6 +25,40 @@ std::string SubstituteSegment(const std::string& pattern, int i) {
   return out;
 }
 
+Result<pid_t> StartSegmentCommand(const std::string& command, int segment, int pipe_end,
+                                  int child_fd) {
+  std::string segment_text = std::to_string(segment);
+  pid_t pid = fork();
+  if (pid < 0) return Status::FromErrno(errno, "cannot start the command for segment " + segment_text);
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec.
+    if (dup2(pipe_end, child_fd) < 0) _exit(127);
+    signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; children expect default
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);  // and so does our blocked mask
+    setenv("SEGSTREAM_SEGMENT", segment_text.c_str(), 1);
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+Status WaitForSegmentCommand(pid_t pid, const std::string& name) {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return Status::FromErrno(errno, "cannot wait for " + name);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  if (WIFEXITED(status))
+    return Status::Io(name + " exited with status " + std::to_string(WEXITSTATUS(status)));
+  if (WIFSIGNALED(status))
+    return Status::Io(name + " was killed by signal " + std::to_string(WTERMSIG(status)));
+  return Status::Io(name + " failed");
+}
+
 OutputSet::~OutputSet() { Abort(); }
 
 Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
@@ -74,20 +108,7 @@ Status OutputSet::StartCommand(const std::string& command, int i, WriterOptions 
   if (pipe2(fds, O_CLOEXEC) != 0) return Status::FromErrno(errno, "cannot create a pipe");
   UniqueFd read_end(fds[0]);
   out->fd = UniqueFd(fds[1]);
-  std::string segment = std::to_string(i);
-  pid_t pid = fork();
-  if (pid < 0) return Status::FromErrno(errno, "cannot start " + out->name);
-  if (pid == 0) {
-    // The child: only async-signal-safe calls until exec.
-    if (dup2(read_end.get(), STDIN_FILENO) < 0) _exit(127);
-    signal(SIGPIPE, SIG_DFL);  // ignored dispositions survive exec; children expect default
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);  // and so does our blocked mask
-    setenv("SEGSTREAM_SEGMENT", segment.c_str(), 1);
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  ASSIGN_OR_RETURN(pid_t pid, StartSegmentCommand(cmd, i, read_end.get(), STDIN_FILENO));
   out->pid = pid;
   RegisterChild(pid);
   out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
@@ -100,20 +121,10 @@ Status OutputSet::StartCommand(const std::string& command, int i, WriterOptions 
 
 Status OutputSet::WaitChild(Output* out) {
   if (out->pid < 0) return Status::Ok();
-  int status = 0;
-  pid_t r;
-  do {
-    r = waitpid(out->pid, &status, 0);
-  } while (r < 0 && errno == EINTR);
+  Status st = WaitForSegmentCommand(out->pid, out->name);
   UnregisterChild(out->pid);
   out->pid = -1;
-  if (r < 0) return Status::FromErrno(errno, "cannot wait for " + out->name);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
-  if (WIFEXITED(status))
-    return Status::Io(out->name + " exited with status " + std::to_string(WEXITSTATUS(status)));
-  if (WIFSIGNALED(status))
-    return Status::Io(out->name + " was killed by signal " + std::to_string(WTERMSIG(status)));
-  return Status::Io(out->name + " failed");
+  return st;
 }
 
 Status OutputSet::Close(bool commit) {

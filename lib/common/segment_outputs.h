@@ -27,6 +27,15 @@ struct Output {
 // Replaces every "%d" in `pattern` with `i`.
 std::string SubstituteSegment(const std::string& pattern, int i);
 
+// Starts `sh -c command` with SEGSTREAM_SEGMENT=segment in its environment, default
+// SIGPIPE and an empty signal mask, and `pipe_end` as its descriptor `child_fd` (stdin of
+// an output command, stdout of an input command).
+Result<pid_t> StartSegmentCommand(const std::string& command, int segment, int pipe_end,
+                                  int child_fd);
+// Waits for it: ok for exit status 0, else a kIo status "NAME exited with status N" or
+// "NAME was killed by signal N".
+Status WaitForSegmentCommand(pid_t pid, const std::string& name);
+
 class OutputSet {
  public:
   OutputSet() = default;

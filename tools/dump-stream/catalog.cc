@@ -3,10 +3,13 @@
 // round trips, not thousands.
 #include "tools/dump-stream/catalog.h"
 
+#include <cstdio>
 #include <map>
 #include <unordered_map>
 
 #include "lib/common/pg_conn.h"
+#include "lib/common/text_escape.h"
+#include "tools/dump-stream/snapshot.h"
 
 namespace segstream {
 namespace {
@@ -332,6 +335,34 @@ Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& f
   }
   if (facts.has_distribution_policy && facts.profile.mpp())
     RETURN_IF_ERROR(AddDistribution(conn, facts.profile, &tables, attnames));
+  return tables;
+}
+
+Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFacts& facts,
+                                                   const TableFilter& filter,
+                                                   const TableFilter& excludes,
+                                                   const std::string& lock_wait_timeout,
+                                                   bool quiet) {
+  auto lock = [&](const std::vector<DumpTable>& selected) {
+    std::vector<std::string> names;
+    for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
+    return LockTables(conn, names, lock_wait_timeout);
+  };
+  std::vector<std::string> left_out;
+  ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
+                   DiscoverTables(conn, facts, filter, excludes, lock, &left_out));
+  if (!left_out.empty() && !quiet) {
+    std::string names;
+    for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
+    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
+                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
+                 EscapeForMessage(names).c_str());
+  }
+  if (tables.empty() && filter.has_includes()) {
+    return Status::Usage("no matching tables were found")
+        .WithHint("patterns follow pg_dump: unquoted names fold to lower case; quote "
+                  "mixed-case names as '\"Name\"'");
+  }
   return tables;
 }
 

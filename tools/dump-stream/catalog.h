@@ -52,4 +52,13 @@ Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& f
                                               const LockFunction& lock,
                                               std::vector<std::string>* left_out);
 
+// DiscoverTables with the dump's locks (ACCESS SHARE, bounded by `lock_wait_timeout`), a
+// note on stderr naming the tables left out (unless `quiet`), and a usage error when
+// include patterns matched nothing.
+Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFacts& facts,
+                                                   const TableFilter& filter,
+                                                   const TableFilter& excludes,
+                                                   const std::string& lock_wait_timeout,
+                                                   bool quiet);
+
 }  // namespace segstream

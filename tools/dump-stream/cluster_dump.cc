@@ -1,6 +1,5 @@
 #include "tools/dump-stream/cluster_dump.h"
 
-#include <climits>
 #include <optional>
 #include <cstdlib>
 #include <unistd.h>
@@ -14,7 +13,6 @@
 #include "lib/common/table_filter.h"
 #include "lib/common/text_escape.h"
 #include "tools/dump-stream/catalog.h"
-#include "tools/dump-stream/copy_out.h"
 #include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"
 
@@ -127,22 +125,9 @@ Status RunClusterDump(const DumpOptions& o) {
   RETURN_IF_ERROR(cluster.CreateScratchTable());
   // Not READ ONLY: the agents' reports come back into the session's temporary table.
   RETURN_IF_ERROR(Exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ").status());
-  auto lock = [&](const std::vector<DumpTable>& selected) {
-    std::vector<std::string> names;
-    for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
-    return LockTables(conn.get(), names, o.lock_wait_timeout);
-  };
-  std::vector<std::string> left_out;
   ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
-                   DiscoverTables(conn.get(), facts, filter, excludes, lock, &left_out));
-  if (!left_out.empty() && !o.quiet) {
-    std::string names;
-    for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
-    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
-                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
-                 EscapeForMessage(names).c_str());
-  }
-  if (tables.empty() && filter.has_includes()) return Status::Usage("no matching tables were found");
+                   SelectAndLockTables(conn.get(), facts, filter, excludes, o.lock_wait_timeout,
+                                       o.quiet));
 
   // The coordinator's stream: what belongs to the cluster, not to a segment.
   std::optional<SqlSection> globals;

@@ -166,26 +166,9 @@ Status RunDump(const DumpOptions& o) {
   }
   ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding, facts.profile));
   ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
-  auto lock = [&](const std::vector<DumpTable>& selected) {
-    std::vector<std::string> names;
-    for (const DumpTable& t : selected) names.push_back(t.info.QualifiedName());
-    return LockTables(leader.get(), names, o.lock_wait_timeout);
-  };
-  std::vector<std::string> left_out;
   ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
-                   DiscoverTables(leader.get(), facts, filter, excludes, lock, &left_out));
-  if (!left_out.empty() && !o.quiet) {
-    std::string names;
-    for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
-    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
-                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
-                 EscapeForMessage(names).c_str());
-  }
-  if (tables.empty() && filter.has_includes()) {
-    return Status::Usage("no matching tables were found")
-        .WithHint("patterns follow pg_dump: unquoted names fold to lower case; quote "
-                  "mixed-case names as '\"Name\"'");
-  }
+                   SelectAndLockTables(leader.get(), facts, filter, excludes,
+                                       o.lock_wait_timeout, o.quiet));
 
   ASSIGN_OR_RETURN(std::optional<DumpTable> large_objects, PlanLargeObjects(leader.get(), o, filter));
 

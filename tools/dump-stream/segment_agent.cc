@@ -42,16 +42,9 @@ class Collector {
 
   // Serves connections until finish, abort or the idle timeout.
   void Serve() {
-    for (;;) {
-      auto conn = AcceptAgent(listen_.get(), o_.idle_timeout_seconds * 1000);
-      if (!conn.ok() || !conn->valid()) {
-        std::fprintf(stderr, "dump-stream: segment %d: no word from the coordinator for %d s; "
-                     "output dropped\n", o_.segment, o_.idle_timeout_seconds);
-        outputs_.Abort();
-        return;
-      }
-      if (Handle(conn->get())) return;
-    }
+    if (!ServeAgentConnections("dump-stream", o_.segment, listen_.get(), o_.idle_timeout_seconds,
+                               [this](int fd) { return Handle(fd); }))
+      outputs_.Abort();  // the coordinator is gone: the output is never put in place
   }
 
  private:

@@ -38,7 +38,7 @@ Status ValidateClusterOptions(const LoadOptions& o) {
 class ClusterLoad {
  public:
   ClusterLoad(PGconn* conn, std::string exe, size_t segments)
-      : conn_(conn), agents_(conn, "load-stream", std::move(exe), segments) {}
+      : agents_(conn, "load-stream", std::move(exe), segments) {}
   ~ClusterLoad() {
     if (started_ && !finished_) agents_.StopAll();
   }
@@ -47,7 +47,6 @@ class ClusterLoad {
   void Finished() { finished_ = true; }
 
  private:
-  PGconn* conn_;
   SegmentAgents agents_;
   bool started_ = false;
   bool finished_ = false;

@@ -1,8 +1,6 @@
 #include "tools/load-stream/segment_agent.h"
 
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -51,15 +49,8 @@ class StreamServer {
   }
 
   void Serve() {
-    for (;;) {
-      auto conn = AcceptAgent(listen_.get(), o_.idle_timeout_seconds * 1000);
-      if (!conn.ok() || !conn->valid()) {
-        std::fprintf(stderr, "load-stream: segment %d: no word from the coordinator for %d s\n",
-                     o_.segment, o_.idle_timeout_seconds);
-        return;
-      }
-      if (Handle(conn->get())) return;
-    }
+    (void)ServeAgentConnections(kTool, o_.segment, listen_.get(), o_.idle_timeout_seconds,
+                                [this](int fd) { return Handle(fd); });
   }
 
  private:
@@ -177,20 +168,7 @@ class StreamServer {
     if (pipe2(fds, O_CLOEXEC) != 0) return Status::FromErrno(errno, "cannot create a pipe");
     UniqueFd write_end(fds[1]);
     input_ = UniqueFd(fds[0]);
-    std::string segment = std::to_string(o_.segment);
-    pid_t pid = fork();
-    if (pid < 0) return Status::FromErrno(errno, "cannot start the input command");
-    if (pid == 0) {
-      if (dup2(write_end.get(), STDOUT_FILENO) < 0) _exit(127);
-      signal(SIGPIPE, SIG_DFL);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      setenv("SEGSTREAM_SEGMENT", segment.c_str(), 1);
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    child_ = pid;
+    ASSIGN_OR_RETURN(child_, StartSegmentCommand(cmd, o_.segment, write_end.get(), STDOUT_FILENO));
     command_ = cmd;
     return Status::Ok();
   }
@@ -199,18 +177,11 @@ class StreamServer {
   Status StopCommand() {
     if (child_ < 0) return Status::Ok();
     input_ = UniqueFd();
-    int status = 0;
-    pid_t r;
-    do {
-      r = waitpid(child_, &status, 0);
-    } while (r < 0 && errno == EINTR);
+    Status st = WaitForSegmentCommand(child_, name_);
     child_ = -1;
-    if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+    if (st.ok()) return st;
     std::string tail = StderrTail();
-    return Status::Io(name_ + " failed (" +
-                      (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
-                                           : "exit status " + std::to_string(WEXITSTATUS(status))) +
-                      ")" + (tail.empty() ? "" : ": " + tail))
+    return Status::Io(st.message() + (tail.empty() ? "" : ": " + tail))
         .WithHint("the command was: " + command_);
   }
 
