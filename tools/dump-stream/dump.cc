@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "lib/common/byte_io.h"
+#include "lib/common/foreign_keys.h"
+#include "lib/common/large_objects.h"
 #include "lib/common/pg_conn.h"
 #include "lib/common/schema_archive.h"
 #include "lib/common/stream_writer.h"
@@ -86,6 +89,42 @@ std::vector<WorkItem> PlanWork(const std::vector<DumpTable>& tables, uint64_t bl
   std::stable_sort(items.begin(), items.end(),
                    [](const WorkItem& a, const WorkItem& b) { return a.bytes > b.bytes; });
   return items;
+}
+
+// Referenced tables before the tables referencing them, otherwise largest first: a loader
+// can then commit each table's rows while its foreign keys are checked, without holding
+// back (and spilling) the tables that come too early.
+std::vector<WorkItem> ReferencedFirst(std::vector<WorkItem> items,
+                                      const std::vector<ForeignKeyEdge>& keys) {
+  if (keys.empty()) return items;
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_name;
+  for (size_t i = 0; i < items.size(); ++i)
+    by_name[{items[i].info.schema, items[i].info.name}].push_back(i);
+  std::vector<std::pair<size_t, size_t>> edges;
+  for (const ForeignKeyEdge& k : keys) {
+    auto from = by_name.find({k.referencing_schema, k.referencing_name});
+    auto to = by_name.find({k.referenced_schema, k.referenced_name});
+    if (from == by_name.end() || to == by_name.end()) continue;
+    for (size_t a : from->second)
+      for (size_t b : to->second) edges.emplace_back(a, b);
+  }
+  std::vector<WorkItem> ordered;
+  for (size_t i : OrderReferencedFirst(items.size(), edges).order)
+    ordered.push_back(std::move(items[i]));
+  return ordered;
+}
+
+// The tables the stream will carry, announced in its header: a loader knows up front which
+// tables are still to come (to wait for them, or to empty them all at once).
+Json AnnouncedTables(const std::vector<DumpTable>& tables, const std::vector<WorkItem>& items) {
+  std::map<const DumpTable*, int> parts;
+  for (const WorkItem& w : items) parts[w.table] = w.info.parts;
+  Json out = Json::array();
+  for (const DumpTable& t : tables) {
+    if (IsLargeObjectsTable(t.info)) continue;
+    out.push_back({{"schema", t.info.schema}, {"name", t.info.name}, {"parts", parts[&t]}});
+  }
+  return out;
 }
 
 // The jobs' shared state: the next item to take and the first failure.
@@ -197,7 +236,10 @@ Status RunDump(const DumpOptions& o) {
   if (!o.WantsRows()) tables.clear();
   if (large_objects) tables.push_back(std::move(*large_objects));
 
-  std::vector<WorkItem> items = PlanWork(tables, facts.block_size, o.split_larger_than);
+  ASSIGN_OR_RETURN(std::vector<ForeignKeyEdge> keys,
+                   ReadForeignKeys(leader.get(), facts.profile.mpp()));
+  std::vector<WorkItem> items =
+      ReferencedFirst(PlanWork(tables, facts.block_size, o.split_larger_than), keys);
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
   // With one job the leader copies; with more it only holds the snapshot and the locks.
   std::vector<PgConnPtr> job_conns;
@@ -234,6 +276,7 @@ Status RunDump(const DumpOptions& o) {
   if (o.WantsSchema()) sections.push_back("post-data");
   if (sequences) sections.push_back("sequences");
   if (!sections.empty()) info.extra["sql_sections"] = sections;
+  info.extra["tables"] = AnnouncedTables(tables, items);
 
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   uint64_t expected = 0;

@@ -80,15 +80,82 @@ Dispatcher::Dispatcher(const LoadOptions& options, int jobs) : options_(options)
 Task* Dispatcher::AddTask(std::unique_ptr<Task> task) {
   std::lock_guard<std::mutex> lock(mu_);
   task->index = tasks_.size();
+  const std::string& target = task->plan->qualified;
+  if (auto it = announced_.find(target); it != announced_.end() && --it->second <= 0)
+    announced_.erase(it);
+  by_target_[target].push_back(task.get());
   tasks_.push_back(std::move(task));
   ScheduleLocked();
   return tasks_.back().get();
 }
 
+void Dispatcher::Announce(const std::vector<std::pair<std::string, int>>& ordered_parts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rank_.clear();  // a new stream: its own order
+  for (const auto& [target, parts] : ordered_parts) {
+    rank_.try_emplace(target, rank_.size());
+    if (parts > 0) announced_[target] += parts;
+  }
+}
+
+void Dispatcher::Unannounce(const std::string& target) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = announced_.find(target); it != announced_.end() && --it->second <= 0)
+    announced_.erase(it);
+  ScheduleLocked();
+}
+
+void Dispatcher::SetTruncateGroup(const std::set<std::string>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& t : targets) {
+    // A table this run already emptied (an earlier stream of the input) is not emptied
+    // again, and a group already emptied takes no new members: they go one by one.
+    if (truncate_.count(t)) continue;
+    if (group_truncate_ != Truncate::kNeeded && !truncate_group_.count(t)) continue;
+    truncate_group_.insert(t);
+  }
+}
+
+// A task waits for the referenced targets ranked before its own in the announced order, or,
+// without one, for the referenced tasks that arrived before it: either way the waits point
+// one way, so a cycle of foreign keys cannot stall the load.
+bool Dispatcher::ReferencesDoneLocked(const Task& task) const {
+  auto own_rank = rank_.find(task.plan->qualified);
+  for (const std::string& ref : task.references) {
+    auto ref_rank = rank_.find(ref);
+    const bool ranked = own_rank != rank_.end() && ref_rank != rank_.end();
+    if (ranked && ref_rank->second > own_rank->second) continue;
+    if (ranked && announced_.count(ref)) return false;
+    auto it = by_target_.find(ref);
+    if (it == by_target_.end()) continue;
+    for (const Task* t : it->second)
+      if ((ranked || t->index < task.index) && t->state != Task::State::kDone) return false;
+  }
+  return true;
+}
+
 bool Dispatcher::StartableLocked(const Task& task) const {
+  if (!ReferencesDoneLocked(task)) return false;
   if (!options_.truncate) return true;
+  if (truncate_group_.count(task.plan->qualified))
+    return group_truncate_ != Truncate::kInFlight;
   auto it = truncate_.find(task.plan->qualified);
   return it == truncate_.end() || it->second != Truncate::kInFlight;
+}
+
+std::string Dispatcher::TruncateSqlLocked(const Task& task) const {
+  std::string sql = "TRUNCATE ";
+  if (truncate_group_.count(task.plan->qualified)) {
+    bool first = true;
+    for (const std::string& t : truncate_group_) {
+      sql += (first ? "" : ", ") + t;
+      first = false;
+    }
+  } else {
+    sql += task.plan->qualified;
+  }
+  if (options_.cascade) sql += " CASCADE";
+  return sql;
 }
 
 void Dispatcher::ScheduleLocked() {
@@ -97,12 +164,19 @@ void Dispatcher::ScheduleLocked() {
     if (jobs_[j].task) continue;
     for (auto& t : tasks_) {
       if (t->state != Task::State::kPending || !StartableLocked(*t)) continue;
-      if (options_.truncate) {
+      if (options_.truncate && truncate_group_.count(t->plan->qualified)) {
+        if (group_truncate_ == Truncate::kNeeded) {
+          t->truncate = true;
+          t->truncate_sql = TruncateSqlLocked(*t);
+          group_truncate_ = Truncate::kInFlight;
+        }
+      } else if (options_.truncate) {
         // A table with parts committed by an earlier run (--resume) keeps them.
         auto [it, inserted] = truncate_.try_emplace(
             t->plan->qualified, t->keep_rows ? Truncate::kDone : Truncate::kNeeded);
         if (it->second == Truncate::kNeeded) {
           t->truncate = true;
+          t->truncate_sql = TruncateSqlLocked(*t);
           it->second = Truncate::kInFlight;
         }
       }
@@ -185,6 +259,7 @@ void Dispatcher::InputFailed() {
   std::lock_guard<std::mutex> lock(mu_);
   input_done_ = true;
   input_failed_ = true;
+  announced_.clear();  // nothing more will come
   for (auto& t : tasks_) {
     if (t->ended) continue;
     if (t->state == Task::State::kLive) {
@@ -231,6 +306,7 @@ bool Dispatcher::CommitAllowed() {
 void Dispatcher::WaitAllDone() {
   std::unique_lock<std::mutex> lock(mu_);
   input_done_ = true;
+  announced_.clear();  // what was announced and never came will not come now
   ScheduleLocked();
   reader_cv_.wait(lock, [&] {
     for (const auto& j : jobs_)
@@ -278,7 +354,10 @@ void Dispatcher::Finished(int job, Task* task) {
   task->state = Task::State::kDone;
   if (task->truncate) {
     bool done = task->outcome == TaskOutcome::kCommitted || task->outcome == TaskOutcome::kLoaded;
-    truncate_[task->plan->qualified] = done ? Truncate::kDone : Truncate::kNeeded;
+    if (truncate_group_.count(task->plan->qualified))
+      group_truncate_ = done ? Truncate::kDone : Truncate::kNeeded;
+    else
+      truncate_[task->plan->qualified] = done ? Truncate::kDone : Truncate::kNeeded;
   }
   Job& j = jobs_[job];
   j.task = nullptr;

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,13 +67,17 @@ struct Task {
   std::string name;
   std::string resume_key;  // set with --resume: journal the commit under this key
   bool keep_rows = false;  // an earlier run committed parts of this table: never truncate
+  // Targets whose rows this table's foreign keys check: it starts only once every part of
+  // them that came earlier in the stream, or is announced and still to come, is done.
+  std::vector<std::string> references;
   // Owned by the dispatcher's mutex:
   enum class State { kPending, kLive, kDone } state = State::kPending;
   bool ended = false;  // the reader verified its trailer
   TableTrailer trailer;
   SpillFile spill;
   int job = -1;
-  bool truncate = false;  // this task empties the target first
+  bool truncate = false;  // this task empties the target first, with truncate_sql
+  std::string truncate_sql;
   bool ended_before_start = false;  // all of its rows are in the spill file
   // Set by the job when the task is done:
   TaskOutcome outcome = TaskOutcome::kNotLoaded;
@@ -94,6 +99,16 @@ class Dispatcher {
 
   // --- reader side ---
   Task* AddTask(std::unique_ptr<Task> task);
+  // A stream's header announced these targets (parts still to load each), referenced ones
+  // before the tables referencing them: a table waits for the announced targets before it
+  // in this order that it references, even before they arrive. (The order breaks cycles, so
+  // the waits cannot.)
+  void Announce(const std::vector<std::pair<std::string, int>>& ordered_parts);
+  // One announced part will not come as a task after all (it failed to resolve).
+  void Unannounce(const std::string& target);
+  // --truncate: these targets, linked by foreign keys, are emptied by one TRUNCATE, in the
+  // transaction of the first of them to load; the others start after it committed.
+  void SetTruncateGroup(const std::set<std::string>& targets);
   // Hands one frame's rows to the task's job (blocking while its queue is full), or spills
   // them. Returns the fatal status if the load has already failed.
   Status Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count);
@@ -131,6 +146,8 @@ class Dispatcher {
 
   void ScheduleLocked();
   bool StartableLocked(const Task& task) const;
+  bool ReferencesDoneLocked(const Task& task) const;
+  std::string TruncateSqlLocked(const Task& task) const;
   // Waits for room in the task's job queue, then queues a chunk of `kind` with a copy of `rows`.
   Status PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk::Kind kind,
                     std::span<const uint8_t> rows, uint32_t row_count);
@@ -142,6 +159,11 @@ class Dispatcher {
   std::vector<Job> jobs_;
   std::vector<std::unique_ptr<Task>> tasks_;
   std::map<std::string, Truncate> truncate_;  // by target qualified name
+  std::set<std::string> truncate_group_;
+  Truncate group_truncate_ = Truncate::kNeeded;
+  std::map<std::string, int> announced_;       // parts announced and not yet added
+  std::map<std::string, size_t> rank_;         // place in the announced order
+  std::map<std::string, std::vector<const Task*>> by_target_;
   bool input_done_ = false;
   bool input_failed_ = false;
   bool shutdown_ = false;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -101,6 +102,95 @@ TEST(Dispatcher, InputFailureAbortsUnfinishedTasks) {
   EXPECT_EQ(last, Chunk::Kind::kAbort);
   EXPECT_EQ(b->outcome, TaskOutcome::kNotLoaded);
   EXPECT_FALSE(b->error.empty());
+}
+
+std::unique_ptr<Task> TableTask(const std::string& target, std::vector<std::string> references = {}) {
+  auto plan = std::make_shared<TargetPlan>();
+  plan->qualified = target;
+  auto t = std::make_unique<Task>();
+  t->source = target;
+  t->plan = plan;
+  t->references = std::move(references);
+  return t;
+}
+
+// Runs one job while `feed` plays the reader, recording each task as it starts.
+std::vector<std::string> RunOneJob(Dispatcher* d, const std::function<void()>& feed) {
+  std::vector<std::string> seen;
+  std::thread job([&] {
+    while (Task* t = d->NextTask(0)) {
+      seen.push_back(t->source + (t->truncate ? " " + t->truncate_sql : ""));
+      if (!t->ended_before_start)
+        while (d->Pop(0).kind == Chunk::Kind::kRows) {}
+      t->outcome = TaskOutcome::kCommitted;
+      d->Finished(0, t);
+    }
+  });
+  feed();
+  d->WaitAllDone();
+  job.join();
+  return seen;
+}
+
+// The stream carries orders before customers, which orders references and the header
+// announced: orders spills and loads only after customers committed.
+TEST(Dispatcher, ATableWaitsForAnAnnouncedTableItReferences) {
+  LoadOptions options;
+  Dispatcher d(options, 1);
+  d.Announce({{"c", 1}, {"o", 1}});
+  auto seen = RunOneJob(&d, [&] {
+    Task* o = d.AddTask(TableTask("o", {"c"}));
+    ASSERT_TRUE(d.Rows(o, Bytes("1\n"), 1).ok());
+    EXPECT_FALSE(o->spill.empty());  // no job may take it yet
+    ASSERT_TRUE(d.End(o, TableTrailer()).ok());
+    Task* c = d.AddTask(TableTask("c"));
+    ASSERT_TRUE(d.Rows(c, Bytes("1\n"), 1).ok());
+    ASSERT_TRUE(d.End(c, TableTrailer()).ok());
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"c", "o"}));
+}
+
+// A referenced table that is neither announced nor seen is not waited for (it is already
+// in the target), and a cycle cannot stall the load: a task waits only for earlier ones.
+TEST(Dispatcher, NeitherAbsentTablesNorCyclesStallTheLoad) {
+  LoadOptions options;
+  Dispatcher d(options, 1);
+  auto seen = RunOneJob(&d, [&] {
+    Task* a = d.AddTask(TableTask("a", {"b", "elsewhere"}));
+    Task* b = d.AddTask(TableTask("b", {"a"}));
+    for (Task* t : {a, b}) {
+      ASSERT_TRUE(d.Rows(t, Bytes("1\n"), 1).ok());
+      ASSERT_TRUE(d.End(t, TableTrailer()).ok());
+    }
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+}
+
+// An announced table that never comes holds nothing back once the input has ended.
+TEST(Dispatcher, AnAnnouncedTableThatNeverComesIsNotWaitedForAtTheEnd) {
+  LoadOptions options;
+  Dispatcher d(options, 1);
+  d.Announce({{"missing", 1}, {"o", 1}});
+  auto seen = RunOneJob(&d, [&] {
+    Task* o = d.AddTask(TableTask("o", {"missing"}));
+    ASSERT_TRUE(d.Rows(o, Bytes("1\n"), 1).ok());
+    ASSERT_TRUE(d.End(o, TableTrailer()).ok());
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"o"}));
+}
+
+// --truncate: tables linked by foreign keys are emptied by the first of them to load, in one
+// statement; the others do not truncate again; an unlinked table truncates alone.
+TEST(Dispatcher, LinkedTablesAreTruncatedTogetherOnce) {
+  LoadOptions options;
+  options.truncate = true;
+  Dispatcher d(options, 1);
+  d.SetTruncateGroup({"c", "o"});
+  auto seen = RunOneJob(&d, [&] {
+    for (const char* name : {"c", "o", "x"})
+      ASSERT_TRUE(d.End(d.AddTask(TableTask(name)), TableTrailer()).ok());
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"c TRUNCATE c, o", "o", "x TRUNCATE x"}));
 }
 
 TEST(CreateTableSql, KeepsTheDistributionPolicyOnGreenplum) {

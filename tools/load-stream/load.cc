@@ -16,6 +16,7 @@
 #include "lib/common/schema_archive.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/journal.h"
+#include "tools/load-stream/load_order.h"
 #include "tools/load-stream/schema_apply.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/table_loader.h"
@@ -86,6 +87,10 @@ struct ReadState {
   std::unique_ptr<ArchiveAssembler> post_data;
   std::string post_data_key;   // resume key of the stream that carried post-data
   std::vector<SqlSection> sequences;
+  // Foreign keys: read at the first table (pre-data has made the tables by then).
+  LoadOrder load_order;
+  Json announced;              // the current stream's header "tables", until its first table
+  bool prepared = false;       // PrepareForTables ran for the current stream
   // --resume:
   Journal* journal = nullptr;
   std::string resume_key;      // of the current stream
@@ -145,6 +150,76 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
   return Status::Ok();  // a section this version does not know: never run
 }
 
+// A stream's first table: the tables its header announces (those the selection keeps, less
+// the parts an earlier run committed) are what is still to come, so a table waits for the
+// tables it references even when they come later in the stream; and --truncate empties the
+// ones foreign keys link in one statement, before any of them loads.
+Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
+                        const TargetResolver& resolver, Dispatcher* dispatcher, PGconn* control,
+                        ReadState* state) {
+  Json announced = std::move(state->announced);
+  state->announced = Json();
+  if (!state->load_order.read() && (!o.disable_triggers || o.truncate))
+    RETURN_IF_ERROR(state->load_order.Read(control, resolver.profile().mpp()));
+  if (!dispatcher || !announced.is_array()) return Status::Ok();
+  std::map<std::string, int> parts_to_come;
+  std::set<std::string> targets, keep_rows;
+  for (const Json& entry : announced) {
+    // Hostile input at worst delays a table until the input ends: names are only compared
+    // and quoted, and odd entries are skipped.
+    if (!entry.is_object()) continue;
+    auto schema = entry.find("schema"), name = entry.find("name"), parts = entry.find("parts");
+    if (schema == entry.end() || !schema->is_string() || name == entry.end() ||
+        !name->is_string() || parts == entry.end() || !parts->is_number_integer())
+      continue;
+    const int count = parts->get<int>();
+    if (count < 1 || count > 1'000'000) continue;
+    const std::string& s = schema->get_ref<const std::string&>();
+    const std::string& n = name->get_ref<const std::string&>();
+    if (!filter.empty() && !filter.Matches(s, n)) continue;
+    std::string target = resolver.TargetName(s, n);
+    int remaining = count;
+    if (state->journal) {
+      for (int p = 0; p < count; ++p) {
+        ASSIGN_OR_RETURN(bool done, state->journal->PartDone(state->resume_key, s, n, p, count));
+        if (done) --remaining;
+      }
+      if (remaining < count) keep_rows.insert(target);
+    }
+    parts_to_come[target] += remaining;
+    targets.insert(target);
+  }
+  std::vector<std::string> cyclic;
+  std::vector<std::pair<std::string, int>> ordered;
+  for (const std::string& t : state->load_order.ReferencedFirst(targets, &cyclic))
+    ordered.emplace_back(t, parts_to_come[t]);
+  dispatcher->Announce(ordered);
+  if (!o.disable_triggers) {
+    if (!cyclic.empty())
+      Warn(o, "foreign keys form a cycle through " + cyclic.front() +
+                  ": no order of loading satisfies it, and a table of it may fail its checks "
+                  "(--disable-triggers, as a superuser, loads them)");
+  }
+  if (o.truncate) {
+    std::set<std::string> emptied;
+    for (const std::string& t : targets)
+      if (!keep_rows.count(t)) emptied.insert(t);
+    std::vector<std::string> outside;
+    std::set<std::string> group =
+        state->load_order.TruncateList(state->load_order.Linked(emptied), emptied, &outside);
+    if (!outside.empty() && !o.cascade) {
+      std::string list;
+      for (const std::string& x : outside) list += (list.empty() ? "" : ", ") + x;
+      return Status::Usage("--truncate cannot empty tables that tables outside this load "
+                           "reference: " + list + "; nothing was loaded")
+          .WithHint("--cascade empties those tables too (TRUNCATE ... CASCADE); or load "
+                    "them as well, or load without --truncate");
+    }
+    if (!group.empty()) dispatcher->SetTruncateGroup(group);
+  }
+  return Status::Ok();
+}
+
 // The reader loop. Returns the input's own failure (corrupt, truncated, I/O); other
 // reasons to stop are left in state->stop.
 Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& filter,
@@ -172,6 +247,9 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           RETURN_IF_ERROR(state->journal->Load(state->resume_key, *ev.stream, &stale));
           if (!stale.empty()) Warn(o, stale);
         }
+        if (auto tables = ev.stream->extra.find("tables"); tables != ev.stream->extra.end())
+          state->announced = *tables;
+        state->prepared = false;
         break;
       case EventType::kSql: {
         Status st = OnSql(o, ev, control, state);
@@ -190,6 +268,14 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           state->warned_no_schema = true;
         }
         state->table_seen = true;
+        if (!state->prepared && !o.dry_run) {
+          state->prepared = true;
+          Status st = PrepareForTables(o, filter, *resolver, dispatcher, control, state);
+          if (!st.ok()) {
+            state->stop = std::move(st);
+            return Status::Ok();
+          }
+        }
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
         ++state->tables_selected;
         bool keep_rows = false;
@@ -223,6 +309,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           Status st = plan.take_status().WithTable(task->source);
           task->error = st.ToString();
           task->outcome = TaskOutcome::kFailed;
+          if (dispatcher) dispatcher->Unannounce(resolver->TargetName(info.schema, info.name));
           if (o.dry_run || o.on_error_continue)
             std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(task->error).c_str());
           state->unloaded.push_back(std::move(task));
@@ -234,6 +321,8 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           break;
         }
         task->plan = plan.value();
+        if (!o.disable_triggers && state->load_order.read())
+          task->references = state->load_order.References(task->plan->qualified);
         if (o.dry_run) {
           open[ev.table_id] = task.get();
           state->unloaded.push_back(std::move(task));

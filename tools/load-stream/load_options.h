@@ -17,6 +17,7 @@ struct LoadOptions {
   std::string segment_input;  // --segment-input PATTERN: stream i into segment i, from its host
   int jobs = 1;
   bool truncate = false;
+  bool cascade = false;  // --truncate ... CASCADE: also empties tables outside the load
   bool create_tables = false;
   bool single_transaction = false;
   bool on_error_continue = false;

@@ -36,7 +36,12 @@ int main(int argc, char** argv) {
                  "SET ROLE to this role on every connection (and pg_restore --role)");
   app.add_option("-j,--jobs", o.jobs, "connections loading tables in parallel (default 1)");
   app.add_flag("--truncate", o.truncate,
-               "empty each target table before its first part loads (then COPY FREEZE)");
+               "empty each target table before its first part loads (then COPY FREEZE); "
+               "tables foreign keys link are emptied together, in one TRUNCATE");
+  app.add_flag("--cascade", o.cascade,
+               "with --truncate: TRUNCATE ... CASCADE, also emptying tables outside the load "
+               "that reference its tables")
+      ->needs("--truncate");
   app.add_flag("--create-tables", o.create_tables,
                "create missing target tables from the stream's column metadata");
   app.add_option("--redirect-schema", o.redirect_schema, "load every table into schema S");

@@ -133,8 +133,16 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     if (!res.ok()) return fail(res.take_status().Prefix("cannot prepare " + task->source), false);
   }
   if (task->truncate) {
-    auto res = Exec(conn_.get(), "TRUNCATE " + plan.qualified);
-    if (!res.ok()) return fail(res.take_status().Prefix("cannot truncate " + plan.qualified), false);
+    auto res = Exec(conn_.get(), task->truncate_sql);
+    if (!res.ok()) {
+      Status st = res.take_status().Prefix("cannot truncate " + plan.qualified);
+      // Referenced by a foreign key (feature_not_supported, as the server reports it).
+      if (st.message().find("SQLSTATE 0A000") != std::string::npos && !options_.cascade)
+        st = std::move(st).WithHint(
+            "the stream does not announce its tables, so load-stream cannot empty them together; "
+            "--cascade empties the referencing tables too");
+      return fail(std::move(st), false);
+    }
     freeze = true;
   }
   // As pg_restore --disable-triggers: in the table's own transaction, so a rollback

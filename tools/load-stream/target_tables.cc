@@ -25,11 +25,12 @@ Status TargetResolver::Init() {
   return Status::Ok();
 }
 
-std::pair<std::string, std::string> TargetResolver::MapName(const TableInfo& info) const {
-  std::string schema = info.schema;
-  std::string name = info.name;
+std::pair<std::string, std::string> TargetResolver::MapName(const std::string& source_schema,
+                                                            const std::string& source_name) const {
+  std::string schema = source_schema;
+  std::string name = source_name;
   if (!options_.redirect_schema.empty()) schema = options_.redirect_schema;
-  auto it = map_.find({info.schema, info.name});
+  auto it = map_.find({source_schema, source_name});
   if (it != map_.end()) {
     // An explicit mapping wins over --redirect-schema; one without a schema keeps the
     // schema the table would have had.
@@ -37,6 +38,12 @@ std::pair<std::string, std::string> TargetResolver::MapName(const TableInfo& inf
     name = it->second.second;
   }
   return {schema, name};
+}
+
+std::string TargetResolver::TargetName(const std::string& source_schema,
+                                       const std::string& source_name) const {
+  auto [schema, name] = MapName(source_schema, source_name);
+  return QuoteIdent(schema) + "." + QuoteIdent(name);
 }
 
 std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
@@ -140,14 +147,14 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
                                                                   bool execute_create) {
   // Never mapped, redirected or created: they are objects of the database, not a table.
   if (IsLargeObjectsTable(info)) return std::shared_ptr<const TargetPlan>(LargeObjectsPlan());
-  auto [schema, name] = MapName(info);
+  auto [schema, name] = MapName(info.schema, info.name);
   auto cached = cache_.find({schema, name});
   if (cached != cache_.end()) return std::shared_ptr<const TargetPlan>(cached->second);
 
   auto plan = std::make_shared<TargetPlan>();
   plan->schema = schema;
   plan->name = name;
-  plan->qualified = QuoteIdent(schema) + "." + QuoteIdent(name);
+  plan->qualified = TargetName(info.schema, info.name);
   plan->column_list = "(";
   for (size_t i = 0; i < info.columns.size(); ++i)
     plan->column_list += (i ? ", " : "") + QuoteIdent(info.columns[i].name);

@@ -47,9 +47,13 @@ class TargetResolver {
   Result<std::shared_ptr<const TargetPlan>> Resolve(const TableInfo& info,
                                                     const std::string& copy_format,
                                                     bool execute_create);
+  // The quoted target name of a stream's table, as Resolve would choose it.
+  std::string TargetName(const std::string& source_schema, const std::string& source_name) const;
+  const ServerProfile& profile() const { return profile_; }
 
  private:
-  std::pair<std::string, std::string> MapName(const TableInfo& info) const;
+  std::pair<std::string, std::string> MapName(const std::string& source_schema,
+                                              const std::string& source_name) const;
   Status CheckColumns(const TableInfo& info, const std::string& copy_format, const std::string& oid,
                       const std::string& qualified);
 
