@@ -73,7 +73,7 @@ make_target_tables() {
   done_before=$(pg_psql "$DST" app -c "SELECT count(*) FROM segstream.journal")
   [ "$done_before" -ge 1 ]
   [ "$done_before" -lt 6 ]
-  run --separate-stderr load-stream -d "$(dst)" --resume "$BATS_FILE_TMPDIR/full.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --resume --keep-journal "$BATS_FILE_TMPDIR/full.sgs"
   assert_success
   [[ "$stderr" == *"skipped $done_before table parts committed by an earlier run"* ]] ||
     [[ "$stderr" == *"skipped $done_before table part committed by an earlier run"* ]]
@@ -93,7 +93,7 @@ make_target_tables() {
   dump-stream -d "$(src)" --exclude-table-file "$BATS_TEST_TMPDIR/done.txt" > "$BATS_TEST_TMPDIR/rest.sgs"
   # Only the missing tables travel the second time.
   [ "$(toc --json "$BATS_TEST_TMPDIR/rest.sgs" | jq '[.streams[0].tables[]] | length')" = $((6 - n)) ]
-  load-stream -d "$(dst)" --resume -q "$BATS_TEST_TMPDIR/rest.sgs"
+  load-stream -d "$(dst)" --resume --keep-journal -q "$BATS_TEST_TMPDIR/rest.sgs"
   assert_same_tables
   run load-stream -d "$(dst)" --list-done
   assert_success
@@ -127,12 +127,12 @@ make_target_tables() {
 }
 
 @test "post-data cut short (pg_restore --jobs is not one transaction) is finished by --resume" {
-  load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
+  load-stream -d "$(dst)" --create-db --schema --resume --keep-journal --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
   # Make it look as if the run had stopped inside post-data: started, never done, one index
   # and one primary key not built yet, the rest built.
   pg_psql "$DST" app -c "DELETE FROM segstream.journal WHERE schema_name = '' AND table_name = 'post-data';
                          DROP INDEX public.t1_v; ALTER TABLE public.t3 DROP CONSTRAINT t3_pkey" >/dev/null
-  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 "$BATS_FILE_TMPDIR/full.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --resume --keep-journal --jobs 2 "$BATS_FILE_TMPDIR/full.sgs"
   assert_success
   [[ "$stderr" == *"load-stream: warning: post-data: "*" objects were built by an earlier run; kept"* ]]
   assert_same_tables
@@ -144,7 +144,7 @@ make_target_tables() {
 }
 
 @test "a resumed post-data still fails on what is not an existing object" {
-  load-stream -d "$(dst)" --create-db --schema --resume --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
+  load-stream -d "$(dst)" --create-db --schema --resume --keep-journal --jobs 2 -q "$BATS_FILE_TMPDIR/full.sgs"
   # A duplicate key makes t2's primary key impossible to build: that must stop the run.
   pg_psql "$DST" app -c "DELETE FROM segstream.journal WHERE schema_name = '' AND table_name = 'post-data';
                          ALTER TABLE public.t2 DROP CONSTRAINT t2_pkey; INSERT INTO public.t2 VALUES (1, 'dup')" >/dev/null
@@ -155,16 +155,37 @@ make_target_tables() {
 
 @test "a completed load resumed again loads nothing twice" {
   make_target_tables
-  load-stream -d "$(dst)" --resume -q "$BATS_FILE_TMPDIR/full.sgs"
+  load-stream -d "$(dst)" --resume --keep-journal -q "$BATS_FILE_TMPDIR/full.sgs"
   run --separate-stderr load-stream -d "$(dst)" --resume "$BATS_FILE_TMPDIR/full.sgs"
   assert_success
   [[ "$stderr" == *"skipped 6 table parts"* ]]
   assert_same_tables
+  # That run completed without --keep-journal: the journal and its schema are gone.
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'segstream'")" = 0 ]
+}
+
+@test "a completed --resume load leaves nothing behind; a failed one keeps its journal" {
+  make_target_tables
+  run --separate-stderr load-stream -d "$(dst)" --resume < <(half_stream)
+  assert_failure 3
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM segstream.journal")" -ge 1 ]
+  run --separate-stderr load-stream -d "$(dst)" --resume -v "$BATS_FILE_TMPDIR/full.sgs"
+  assert_success
+  [[ "$stderr" == *"removed the resume journal and the segstream schema"* ]]
+  assert_same_tables
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'segstream'")" = 0 ]
+  # A schema the user put something into stays; only the journal goes.
+  pg_psql "$DST" app -c "TRUNCATE t1, t2, t3, t4, t5, \"Odd Schema\".\"Mixed Name\";
+                         CREATE SCHEMA segstream; CREATE TABLE segstream.mine (x int)"
+  load-stream -d "$(dst)" --resume -q "$BATS_FILE_TMPDIR/full.sgs"
+  [ "$(pg_psql "$DST" app -c "SELECT string_agg(relname, ',') FROM pg_class WHERE relnamespace = 'segstream'::regnamespace")" = mine ]
+  run --separate-stderr load-stream -d "$(dst)" --keep-journal "$BATS_FILE_TMPDIR/full.sgs"
+  assert_failure 2
 }
 
 @test "--resume-key names the journal entries; --list-done filters by it" {
   make_target_tables
-  load-stream -d "$(dst)" --resume --resume-key migration-1 -q "$BATS_FILE_TMPDIR/full.sgs"
+  load-stream -d "$(dst)" --resume --keep-journal --resume-key migration-1 -q "$BATS_FILE_TMPDIR/full.sgs"
   run load-stream -d "$(dst)" --list-done --resume-key migration-1
   assert_success
   [ "${#lines[@]}" = 6 ]

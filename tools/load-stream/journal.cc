@@ -118,6 +118,44 @@ Status Journal::MarkSection(const std::string& key, const std::string& section) 
   return Status::Ok();
 }
 
+Result<bool> Journal::Remove() {
+  RETURN_IF_ERROR(Exec(conn_, "BEGIN").status());
+  auto fail = [&](Status st) {
+    PgResultPtr rollback(PQexec(conn_, "ROLLBACK"));
+    return std::move(st).Prefix("cannot remove the resume journal");
+  };
+  for (const std::string& key : loaded_keys_) {
+    for (const char* sql : {"DELETE FROM segstream.journal WHERE resume_key = $1",
+                            "DELETE FROM segstream.journal_streams WHERE resume_key = $1"}) {
+      auto res = ExecParams(conn_, sql, {key});
+      if (!res.ok()) return fail(res.take_status());
+    }
+  }
+  auto left = Exec(conn_,
+                   "SELECT (SELECT count(*) FROM segstream.journal) + "
+                   "(SELECT count(*) FROM segstream.journal_streams)");
+  if (!left.ok()) return fail(left.take_status());
+  bool dropped = false;
+  if (Field(left->get(), 0, 0) == "0") {
+    // RESTRICT: a schema that holds anything else of the user's stays.
+    auto tables = Exec(conn_, "DROP TABLE segstream.journal, segstream.journal_streams");
+    if (!tables.ok()) return fail(tables.take_status());
+    auto schema = Exec(conn_, "SELECT count(*) FROM pg_catalog.pg_class c JOIN "
+                              "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                              "WHERE n.nspname = 'segstream'");
+    if (!schema.ok()) return fail(schema.take_status());
+    if (Field(schema->get(), 0, 0) == "0") {
+      auto drop = Exec(conn_, "DROP SCHEMA segstream");
+      if (!drop.ok()) return fail(drop.take_status());
+      dropped = true;
+    }
+  }
+  auto commit = Exec(conn_, "COMMIT");
+  if (!commit.ok()) return commit.take_status().Prefix("cannot remove the resume journal");
+  parts_.clear();
+  return dropped;
+}
+
 std::string TableFileLine(const std::string& schema, const std::string& name) {
   std::string s = QuoteIdent(schema), n = QuoteIdent(name);
   // A plain line is split at its first dot and taken literally; quoting both sides is only

@@ -45,6 +45,10 @@ class Journal {
                    const std::string& name) const;
   bool SectionDone(const std::string& key, const std::string& section) const;
   Status MarkSection(const std::string& key, const std::string& section);
+  // The load completed: the entries of every key this run loaded are deleted, and the
+  // journal with its schema once no other key has entries (a migrated database keeps no
+  // trace of the tool). Returns whether the schema was dropped.
+  Result<bool> Remove();
 
  private:
   using TableKey = std::tuple<std::string, std::string, std::string>;  // key, schema, name

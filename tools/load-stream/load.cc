@@ -554,6 +554,14 @@ Status RunLoad(const LoadOptions& o) {
     }
   }
   if (o.Analyzes() && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
+  // Complete: nothing is left to resume, so the journal goes (a failed table under
+  // --on-error-continue keeps it, for the run that loads it).
+  if (journal && !failed && !o.keep_journal) {
+    ASSIGN_OR_RETURN(bool dropped, journal->Remove());
+    if (o.verbose)
+      std::fprintf(stderr, "%s: removed the resume journal%s\n", kTool,
+                   dropped ? " and the segstream schema" : "");
+  }
 
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -43,6 +43,7 @@ struct LoadOptions {
   bool disable_triggers = false;  // as pg_restore --disable-triggers (superusers)
   bool resume = false;         // skip what the journal says is committed; journal the rest
   std::string resume_key;      // "" = the stream's source identity (journal.h)
+  bool keep_journal = false;   // a completed --resume load keeps its journal
   bool list_done = false;      // print the journal's finished tables and exit
   std::string pg_bindir;       // where pg_restore is; "" searches PATH
   std::string Program(const std::string& name) const {

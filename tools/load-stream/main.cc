@@ -82,6 +82,10 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", o.resume,
                "skip tables the target's journal (segstream.journal) has as committed, and "
                "journal each table committed now");
+  app.add_flag("--keep-journal", o.keep_journal,
+               "with --resume: keep the journal after a completed load (by default it is "
+               "removed, and the segstream schema with it)")
+      ->needs("--resume");
   app.add_option("--resume-key", o.resume_key,
                  "journal under KEY instead of the stream's source identity");
   app.add_flag("--list-done", o.list_done,
