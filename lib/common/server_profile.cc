@@ -77,14 +77,6 @@ Result<ServerProfile> ProfileFor(int version_num, const std::string& banner) {
   return p;
 }
 
-std::string ClientProgramFor(const ServerProfile& profile, const std::string& bindir,
-                             const std::string& name) {
-  if (!bindir.empty()) return bindir + "/" + name;
-  const char* gphome = std::getenv("GPHOME");
-  if (profile.mpp() && gphome && *gphome) return std::string(gphome) + "/bin/" + name;
-  return name;
-}
-
 std::string ServerProfile::Describe() const {
   std::string base = "PostgreSQL " + std::to_string(version_num / 10000) +
                      (version_num < 100000 ? "." + std::to_string(version_num / 100 % 100) : "");

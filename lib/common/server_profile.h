@@ -44,12 +44,6 @@ struct ServerProfile {
   std::string Describe() const;  // "Greenplum 6 (PostgreSQL 9.4 catalog)"
 };
 
-// The client program NAME (pg_dump, pg_dumpall, pg_restore) to run against a server:
-// from `bindir` when given; for Greenplum and Cloudberry from $GPHOME/bin when set, as
-// only their own pg_dump writes DISTRIBUTED BY and partition clauses; else from PATH.
-std::string ClientProgramFor(const ServerProfile& profile, const std::string& bindir,
-                             const std::string& name);
-
 // The profile of a server from its server_version_num and version() banner. kUsage for a
 // server older than every row of the table (PostgreSQL before 9.4).
 Result<ServerProfile> ProfileFor(int version_num, const std::string& version_banner);

@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
                "leave out large objects, which a whole-database dump (no -t, -n) carries as "
                "pg_dump does");
   app.add_option("--pg-bindir", o.pg_bindir,
-                 "directory of the pg_dump and pg_dumpall to run (default: PATH)");
+                 "directory of the pg_dump and pg_dumpall to run (default: the newest installed, "
+                 "in PATH or /usr/lib/postgresql/*/bin, not older than the server)");
   auto* internal = app.add_option_group(
       "Segment agent", "run by Greenplum on each segment host during --segment-output; not for "
       "direct use");

@@ -1,5 +1,6 @@
 #include "tools/dump-stream/schema_dump.h"
 
+#include "lib/common/pg_client.h"
 #include "lib/common/pg_conn.h"
 #include "tools/dump-stream/snapshot.h"
 
@@ -80,7 +81,8 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
   ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_dump"), "--format=custom",
+  ASSIGN_OR_RETURN(std::string pg_dump, ClientProgramFor(server, o.pg_bindir, "pg_dump"));
+  spec.argv = {pg_dump, "--format=custom",
                "--section=" + section, "--file=" + file.path(), "--dbname=" + cc.conninfo};
   // --no-sync is from pg_dump 10; Greenplum 6's is 9.4's.
   if (server.version_num >= 100000) spec.argv.push_back("--no-sync");
@@ -177,7 +179,8 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
 Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const DumpOptions& o) {
   ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_dumpall"), "--globals-only", "--dbname=" + cc.conninfo};
+  ASSIGN_OR_RETURN(std::string pg_dumpall, ClientProgramFor(server, o.pg_bindir, "pg_dumpall"));
+  spec.argv = {pg_dumpall, "--globals-only", "--dbname=" + cc.conninfo};
   if (o.no_role_passwords) spec.argv.push_back("--no-role-passwords");
   if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   spec.env = cc.env;

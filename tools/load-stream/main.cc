@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
   app.add_flag("--list-done", o.list_done,
                "print the journal's finished tables (for dump-stream --exclude-table-file) "
                "and exit");
-  app.add_option("--pg-bindir", o.pg_bindir, "directory of the pg_restore to run (default: PATH)");
+  app.add_option("--pg-bindir", o.pg_bindir, "directory of the pg_restore to run (default: the newest installed, in PATH or "
+                 "/usr/lib/postgresql/*/bin, not older than the server)");
   app.add_option("--segment-input", o.segment_input,
                  "Greenplum/Cloudberry coordinator: load stream PATTERN (%d = content id; a file "
                  "or '|command' read on that segment's host) into each primary segment, "

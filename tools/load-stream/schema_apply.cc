@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "lib/common/pg_client.h"
 #include "lib/common/child_process.h"
 #include "lib/common/text_escape.h"
 #include "tools/load-stream/sql_split.h"
@@ -98,7 +99,8 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(o.conn)));
   ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn.get()));
   ChildSpec spec;
-  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_restore"), "--section=post-data", "--file=-"};
+  ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
+  spec.argv = {pg_restore, "--section=post-data", "--file=-"};
   if (o.no_owner) spec.argv.push_back("--no-owner");
   if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
@@ -118,7 +120,8 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
   ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
-  spec.argv = {ClientProgramFor(server, o.pg_bindir, "pg_restore"), "--section=" + section,
+  ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
+  spec.argv = {pg_restore, "--section=" + section,
                "--dbname=" + cc.conninfo};
   if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   if (jobs > 1) {
