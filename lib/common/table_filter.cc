@@ -205,6 +205,23 @@ bool TableFilter::empty() const {
          exclude_schemas_.empty();
 }
 
+std::vector<std::string> TableFilter::UnmatchedIncludes(
+    const std::vector<std::pair<std::string, std::string>>& tables) const {
+  std::vector<std::string> out;
+  for (const Rule& r : include_tables_) {
+    bool any = false;
+    for (const auto& [schema, name] : tables) any = any || TableRuleMatches(r, schema, name, true);
+    if (!any) out.push_back(r.text);
+  }
+  if (!include_tables_.empty()) return out;
+  for (const Rule& r : include_schemas_) {
+    bool any = false;
+    for (const auto& [schema, name] : tables) any = any || SchemaRuleMatches(r, schema);
+    if (!any) out.push_back(r.text);
+  }
+  return out;
+}
+
 bool TableFilter::has_includes() const {
   return !include_tables_.empty() || !include_schemas_.empty();
 }

@@ -27,6 +27,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/common/status.h"
@@ -56,6 +57,11 @@ class TableFilter {
   // True when some include rule (table or schema) exists: an empty selection is then
   // worth an error ("no matching tables were found").
   bool has_includes() const;
+  // As pg_dump --strict-names: the user's spelling of each include rule (-t, -n, a line of
+  // an include file) that matches none of `tables` (schema, name), excludes aside. With
+  // -t, -n is ignored, as in Matches().
+  std::vector<std::string> UnmatchedIncludes(
+      const std::vector<std::pair<std::string, std::string>>& tables) const;
 
  private:
   struct Rule {

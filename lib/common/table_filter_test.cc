@@ -145,3 +145,24 @@ TEST(LoadTableFile, SkipsBlanksAndComments) {
 
 }  // namespace
 }  // namespace segstream
+
+namespace segstream {
+namespace {
+
+TEST(TableFilterStrictNames, NamesEachIncludeRuleThatMatchesNothing) {
+  TableFilter f;
+  ASSERT_TRUE(f.AddIncludeTable("public.orders").ok());
+  ASSERT_TRUE(f.AddIncludeTable("nosuch.*").ok());
+  ASSERT_TRUE(f.AddIncludeExact("sales.items").ok());
+  ASSERT_TRUE(f.AddIncludeSchema("ignored_with_t").ok());
+  std::vector<std::pair<std::string, std::string>> tables = {{"public", "orders"}, {"sales", "x"}};
+  EXPECT_EQ(f.UnmatchedIncludes(tables), (std::vector<std::string>{"nosuch.*", "sales.items"}));
+  TableFilter schemas;
+  ASSERT_TRUE(schemas.AddIncludeSchema("sales").ok());
+  ASSERT_TRUE(schemas.AddIncludeSchema("gone*").ok());
+  EXPECT_EQ(schemas.UnmatchedIncludes(tables), (std::vector<std::string>{"gone*"}));
+  EXPECT_TRUE(TableFilter().UnmatchedIncludes({}).empty());
+}
+
+}  // namespace
+}  // namespace segstream

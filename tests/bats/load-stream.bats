@@ -433,3 +433,22 @@ PY
   run --separate-stderr load-stream -d "$T" -e --on-error-continue "$W/two.sgs"
   assert_failure 2
 }
+
+@test "--strict-names: each include pattern must match a table of the stream" {
+  create_targets
+  dump-stream -d "$(pg_conn src app)" -t orders -t items >"$W/two.sgs"
+  # The header lists the tables: refused before any row, nothing loaded.
+  run --separate-stderr load-stream -d "$T" --strict-names -t public.orders -t 'nosuch.*' "$W/two.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"--strict-names: no table of the stream matches 'nosuch.*'; nothing was loaded"* ]]
+  [ "$(count orders)" = 0 ]
+  # A stream without that list is checked at its end.
+  orders_stream >"$W/o.sgs"
+  run --separate-stderr load-stream -d "$T" --strict-names -t public.orders -t items "$W/o.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"matches 'items'; the tables that matched were loaded"* ]]
+  # Without --strict-names, one matching pattern is enough.
+  pg_psql dst t -c "TRUNCATE orders"
+  load-stream -d "$T" -t public.orders -t 'nosuch.*' -q "$W/two.sgs"
+  same orders
+}

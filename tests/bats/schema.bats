@@ -328,3 +328,46 @@ SH
   assert_output --partial "--role nosuch"
   assert_output --partial 'role "nosuch" does not exist'
 }
+
+@test "--clean --if-exists rebuilds a populated target exactly, foreign keys and all" {
+  dump-stream -d "$(src)" --schema --globals >"$BATS_TEST_TMPDIR/s.sgs"
+  load-stream -d "$(dst)" --create-db --globals --schema -q "$BATS_TEST_TMPDIR/s.sgs"
+  # The target drifts: rows added and removed, an index dropped.
+  pg_psql "$DST" app -c "INSERT INTO public.customers (name) VALUES ('extra');
+    DELETE FROM sales.orders WHERE id % 5 = 0; DROP INDEX sales.orders_note_lower"
+  run --separate-stderr load-stream -d "$(dst)" --schema --clean --if-exists "$BATS_TEST_TMPDIR/s.sgs"
+  assert_success
+  assert_same_schema
+  assert_same_tables
+  [ "$(sequence_values src)" = "$(sequence_values "$DST")" ]
+  # Without --clean the same restore fails on the objects that exist, and says what helps.
+  run --separate-stderr load-stream -d "$(dst)" --schema "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"or --clean drops them first"* ]]
+}
+
+@test "--clean needs --schema and contradicts --create-db; --if-exists needs --clean" {
+  dump-stream -d "$(src)" -t customers >"$BATS_TEST_TMPDIR/d.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --clean "$BATS_TEST_TMPDIR/d.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"--clean needs --schema"* ]]
+  run --separate-stderr load-stream -d "$(dst)" --schema --clean --create-db "$BATS_TEST_TMPDIR/d.sgs"
+  assert_failure 2
+  run --separate-stderr load-stream -d "$(dst)" --schema --if-exists "$BATS_TEST_TMPDIR/d.sgs"
+  assert_failure 2
+}
+
+@test "--section restores pre-data, data and post-data one at a time, as pg_restore's" {
+  dump-stream -d "$(src)" --schema --globals >"$BATS_TEST_TMPDIR/s.sgs"
+  load-stream -d "$(dst)" --create-db --globals --section pre-data -q "$BATS_TEST_TMPDIR/s.sgs"
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM public.customers")" = 0 ]
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_indexes WHERE schemaname = 'sales'")" = 0 ]
+  load-stream -d "$(dst)" --section data -q "$BATS_TEST_TMPDIR/s.sgs"
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_indexes WHERE schemaname = 'sales'")" = 0 ]
+  [ "$(sequence_values src)" = "$(sequence_values "$DST")" ]
+  load-stream -d "$(dst)" --section post-data -q "$BATS_TEST_TMPDIR/s.sgs"
+  assert_same_schema
+  assert_same_tables
+  run --separate-stderr load-stream -d "$(dst)" --section nosuch "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 2
+}

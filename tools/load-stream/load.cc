@@ -41,6 +41,12 @@ Status ValidateOptions(const LoadOptions& o) {
   if (o.schema && o.single_transaction)
     return Status::Usage("--schema cannot be combined with --single-transaction")
         .WithHint("pg_restore applies the schema on connections of its own");
+  if (o.clean && !o.RunsSection("pre-data"))
+    return Status::Usage("--clean needs --schema (or --section=pre-data): it drops what pre-data "
+                         "creates");
+  if (o.clean && o.create_db)
+    return Status::Usage("--clean and --create-db contradict each other")
+        .WithHint("--create-db makes a new database, with nothing to clean");
   if ((o.no_owner || o.no_privileges) && !o.schema)
     return Status::Usage("--no-owner and --no-privileges only apply with --schema");
   if (!o.resume_key.empty() && !o.resume && !o.list_done)
@@ -91,6 +97,7 @@ struct ReadState {
   LoadOrder load_order;
   Json announced;              // the current stream's header "tables", until its first table
   bool prepared = false;       // PrepareForTables ran for the current stream
+  std::set<std::pair<std::string, std::string>> stream_tables;  // every table met, for --strict-names
   // --resume:
   Journal* journal = nullptr;
   std::string resume_key;      // of the current stream
@@ -113,10 +120,10 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
   }
   if (sql.section == "sequences") {
     // Data, not SQL: applied after the rows with or without --schema (schema_apply.h).
-    if (!o.no_sequences) state->sequences.push_back(sql);
+    if (!o.no_sequences && o.RunsSection("data")) state->sequences.push_back(sql);
     return Status::Ok();
   }
-  if (!o.schema) return Status::Ok();
+  if (!o.RunsSection(sql.section)) return Status::Ok();
   if (sql.section == "pre-data") {
     if (state->pre_data && state->pre_data->complete()) return Status::Ok();  // a later stream's
     if (state->table_seen) {
@@ -150,6 +157,20 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
   return Status::Ok();  // a section this version does not know: never run
 }
 
+// --strict-names: each include rule must match one of `tables`.
+Status CheckStrictNames(const TableFilter& filter,
+                        const std::set<std::pair<std::string, std::string>>& tables,
+                        const std::string& consequence) {
+  std::vector<std::string> unmatched =
+      filter.UnmatchedIncludes({tables.begin(), tables.end()});
+  if (unmatched.empty()) return Status::Ok();
+  std::string list;
+  for (const std::string& u : unmatched) list += (list.empty() ? "'" : ", '") + u + "'";
+  return Status::Usage("--strict-names: no table of the stream matches " + list + "; " +
+                       consequence)
+      .WithHint("toc FILE lists the stream's tables");
+}
+
 // A stream's first table: the tables its header announces (those the selection keeps, less
 // the parts an earlier run committed) are what is still to come, so a table waits for the
 // tables it references even when they come later in the stream; and --truncate empties the
@@ -164,6 +185,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
   if (!dispatcher || !announced.is_array()) return Status::Ok();
   std::map<std::string, int> parts_to_come;
   std::set<std::string> targets, keep_rows;
+  std::set<std::pair<std::string, std::string>> announced_names;
   for (const Json& entry : announced) {
     // Hostile input at worst delays a table until the input ends: names are only compared
     // and quoted, and odd entries are skipped.
@@ -176,6 +198,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
     if (count < 1 || count > 1'000'000) continue;
     const std::string& s = schema->get_ref<const std::string&>();
     const std::string& n = name->get_ref<const std::string&>();
+    announced_names.emplace(s, n);
     if (!filter.empty() && !filter.Matches(s, n)) continue;
     std::string target = resolver.TargetName(s, n);
     int remaining = count;
@@ -194,6 +217,8 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
   for (const std::string& t : state->load_order.ReferencedFirst(targets, &cyclic))
     ordered.emplace_back(t, parts_to_come[t]);
   dispatcher->Announce(ordered);
+  // Checked here, before any row, when the header says what the stream holds.
+  if (o.strict_names) RETURN_IF_ERROR(CheckStrictNames(filter, announced_names, "nothing was loaded"));
   if (!o.disable_triggers) {
     if (!cyclic.empty())
       Warn(o, "foreign keys form a cycle through " + cyclic.front() +
@@ -262,12 +287,14 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
       }
       case EventType::kTableBegin: {
         const TableInfo& info = ev.table->info;
-        if (o.schema && !state->table_seen && !state->pre_data && !state->warned_no_schema &&
+        if (o.RunsSection("pre-data") && !state->table_seen && !state->pre_data &&
+            !state->warned_no_schema &&
             !o.dry_run) {
           Warn(o, "--schema: the stream has no pre-data section; loading rows into existing tables");
           state->warned_no_schema = true;
         }
         state->table_seen = true;
+        state->stream_tables.emplace(info.schema, info.name);
         if (!state->prepared && !o.dry_run) {
           state->prepared = true;
           Status st = PrepareForTables(o, filter, *resolver, dispatcher, control, state);
@@ -278,6 +305,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         }
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
         ++state->tables_selected;
+        if (!o.RunsSection("data")) break;  // --section without data: read and verified only
         bool keep_rows = false;
         if (state->journal) {
           auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
@@ -500,6 +528,9 @@ Status RunLoad(const LoadOptions& o) {
     return Status::Usage("no table of the stream matches the selection (-t, -n, "
                          "--include-table-file); nothing was loaded")
         .WithHint("toc FILE lists the stream's tables");
+  if (o.strict_names)
+    RETURN_IF_ERROR(CheckStrictNames(filter, state.stream_tables,
+                                     "the tables that matched were loaded"));
 
   size_t failed = 0, loaded = 0;
   uint64_t rows = 0, bytes = 0;
@@ -513,7 +544,7 @@ Status RunLoad(const LoadOptions& o) {
       bytes += t->bytes;
     }
   }
-  if (o.schema && !o.dry_run) {
+  if (o.RunsSection("post-data") && !o.dry_run) {
     // After every table committed: indexes and constraints build once over full tables, on
     // --jobs connections in pg_restore's dependency order.
     if (state.post_data && state.post_data->complete()) {
@@ -553,7 +584,7 @@ Status RunLoad(const LoadOptions& o) {
       return st;
     }
   }
-  if (o.Analyzes() && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
+  if (o.Analyzes() && o.RunsSection("data") && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
   // Complete: nothing is left to resume, so the journal goes (a failed table under
   // --on-error-continue keeps it, for the run that loads it).
   if (journal && !failed && !o.keep_journal) {

@@ -32,12 +32,24 @@ struct LoadOptions {
   std::string redirect_schema;
   std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
   TableSelection selection;  // -t -n -T -N and the table files
+  bool strict_names = false;  // each include pattern must match a table of the stream
   ProgressMode progress = ProgressMode::kOff;
   // SQL from the stream runs only when asked for (schema_apply.h):
   bool schema = false;         // pre-data, rows, post-data, sequence values
+  // --section (repeatable, as pg_restore's): only these of pre-data, data (rows and sequence
+  // values) and post-data; pre-data and post-data imply --schema. Empty: all that apply.
+  std::vector<std::string> sections;
+  bool RunsSection(const std::string& section) const {
+    if (sections.empty()) return section == "data" || schema;
+    for (const auto& s : sections)
+      if (s == section) return section == "data" || schema;
+    return false;
+  }
   bool globals = false;        // roles and tablespaces, before everything else
   bool create_db = false;      // CREATE DATABASE the target first
   bool no_owner = false;       // as pg_restore --no-owner
+  bool clean = false;          // as pg_restore --clean: drop pre-data's objects first
+  bool if_exists = false;      // as pg_restore --if-exists (with --clean)
   bool no_privileges = false;  // as pg_restore --no-privileges
   bool no_sequences = false;   // leave the stream's sequence values unapplied
   bool disable_triggers = false;  // as pg_restore --disable-triggers (superusers)

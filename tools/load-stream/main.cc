@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   // One value per flag: a pattern list must not swallow the positional FILE.
   o.selection.AddOptions(app, "load", /*one_value_each=*/true);
+  app.add_flag("--strict-names", o.strict_names,
+               "each -t, -n and include-file pattern must match a table of the stream (as "
+               "pg_dump's); without it only a selection matching nothing is an error");
   app.add_flag("--single-transaction", o.single_transaction,
                "load everything in one transaction: all or nothing (needs --jobs 1)");
   app.add_flag("--on-error-continue", o.on_error_continue,
@@ -69,9 +72,19 @@ int main(int argc, char** argv) {
   app.add_flag("--schema", o.schema,
                "apply the stream's schema: pre-data before the rows, then post-data (indexes, "
                "constraints; --jobs in parallel) and the sequence values after them");
+  app.add_option("--section", o.sections,
+                 "restore only this section: pre-data, data (rows and sequence values) or "
+                 "post-data (repeatable, as pg_restore's; pre-data and post-data imply --schema)")
+      ->check(CLI::IsMember({"pre-data", "data", "post-data"}))
+      ->allow_extra_args(false);
   app.add_flag("--globals", o.globals, "create the stream's roles and tablespaces first");
   app.add_flag("--create-db", o.create_db,
                "create the target database (with the stream's encoding) first");
+  app.add_flag("-c,--clean", o.clean,
+               "with --schema: drop the objects pre-data creates before creating them (as "
+               "pg_restore's; foreign keys between them go first)");
+  app.add_flag("--if-exists", o.if_exists, "with --clean: DROP ... IF EXISTS, no error for a missing object")
+      ->needs("--clean");
   app.add_flag("--no-owner", o.no_owner, "with --schema: do not set objects' owners");
   app.add_flag("--no-privileges", o.no_privileges, "with --schema: do not apply GRANT/REVOKE");
   app.add_flag("--disable-triggers", o.disable_triggers,
@@ -117,6 +130,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!agent.role.empty()) return segstream::RunLoadAgent(agent);
+  for (const auto& section : o.sections)
+    if (section != "data") o.schema = true;
   segstream::InstallTerminationHandling(kTool);
   if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
     std::fprintf(stderr, "%s: error: --progress takes tty or json, not '%s'\n", kTool,

@@ -87,6 +87,68 @@ ConnOptions OwnConnection(const ConnOptions& options) {
   return c;
 }
 
+// --clean drops the tables pre-data creates, in pg_restore's reverse order; but a foreign key
+// between two of them is post-data, not in this archive, so pg_restore would not drop it
+// first and DROP TABLE of the referenced table would fail. Those keys go first, in one
+// transaction (post-data makes them again). A key from a table the archive does not make
+// stays, and DROP TABLE then fails on it, as pg_restore --clean does.
+Status DropKeysBetweenCleanedTables(PGconn* conn, const LoadOptions& o, const std::string& path) {
+  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
+  ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
+  ChildSpec spec;
+  spec.argv = {pg_restore, "--list", path};
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  RETURN_IF_ERROR(ChildStatus("pg_restore --list", r));
+  // "215; 1259 16385 TABLE public customers postgres": the part after the two numbers.
+  std::vector<std::string> tables;
+  size_t at = 0;
+  while (at < r.out.size()) {
+    size_t end = r.out.find('\n', at);
+    if (end == std::string::npos) end = r.out.size();
+    std::string line = r.out.substr(at, end - at);
+    at = end + 1;
+    size_t t = line.find(" TABLE ");
+    if (line.empty() || line[0] == ';' || t == std::string::npos || line.find("; 1259 ") == std::string::npos)
+      continue;
+    tables.push_back(line.substr(t + 1));
+  }
+  auto made_here = [&](const std::string& schema, const std::string& name) {
+    const std::string want = "TABLE " + schema + " " + name + " ";
+    for (const std::string& t : tables)
+      if (t.rfind(want, 0) == 0) return true;
+    return false;
+  };
+  std::string sql =
+      "SELECT rn.nspname, r.relname, k.conname, fn.nspname, f.relname "
+      "FROM pg_catalog.pg_constraint k "
+      "JOIN pg_catalog.pg_class r ON r.oid = k.conrelid "
+      "JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
+      "JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
+      "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace WHERE k.contype = 'f'";
+  // A key cloned onto a partition goes with its parent's.
+  if (server.version_num >= 110000) sql += " AND k.conparentid = 0";
+  ASSIGN_OR_RETURN(PgResultPtr keys, Exec(conn, sql));
+  std::vector<std::string> drops;
+  for (int i = 0; i < PQntuples(keys.get()); ++i) {
+    if (!made_here(Field(keys.get(), i, 0), Field(keys.get(), i, 1)) ||
+        !made_here(Field(keys.get(), i, 3), Field(keys.get(), i, 4)))
+      continue;
+    drops.push_back("ALTER TABLE " + QuoteIdent(Field(keys.get(), i, 0)) + "." +
+                    QuoteIdent(Field(keys.get(), i, 1)) + " DROP CONSTRAINT " +
+                    QuoteIdent(Field(keys.get(), i, 2)));
+  }
+  if (drops.empty()) return Status::Ok();
+  RETURN_IF_ERROR(Exec(conn, "BEGIN").status());
+  for (const std::string& d : drops) {
+    auto res = Exec(conn, d);
+    if (!res.ok()) {
+      PgResultPtr rollback(PQexec(conn, "ROLLBACK"));
+      return res.take_status().Prefix("--clean: cannot drop a foreign key first");
+    }
+  }
+  return Exec(conn, "COMMIT").status();
+}
+
 }  // namespace
 
 Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
@@ -131,6 +193,11 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.argv.push_back("--single-transaction");
   }
   spec.argv.push_back("--exit-on-error");
+  if (o.clean && section == "pre-data") {
+    RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, o, path));
+    spec.argv.push_back("--clean");
+    if (o.if_exists) spec.argv.push_back("--if-exists");
+  }
   if (o.no_owner) spec.argv.push_back("--no-owner");
   if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
@@ -139,7 +206,8 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   Status st = ChildStatus("pg_restore --section=" + section, r);
   if (!st.ok() && section == "pre-data")
     return std::move(st).WithHint(
-        "the target must not have these objects yet (an empty database, or --create-db); "
+        "the target must not have these objects yet (an empty database, or --create-db), "
+        "or --clean drops them first; "
         "roles the schema names come with --globals, or leave them out with --no-owner "
         "--no-privileges");
   return st;
