@@ -371,3 +371,34 @@ SH
   run --separate-stderr load-stream -d "$(dst)" --section nosuch "$BATS_TEST_TMPDIR/s.sgs"
   assert_failure 2
 }
+
+@test "-L restores exactly what an edited toc -l list keeps: objects, rows, sequence values" {
+  dump-stream -d "$(src)" --schema --globals >"$BATS_TEST_TMPDIR/s.sgs"
+  toc -l "$BATS_TEST_TMPDIR/s.sgs" >"$BATS_TEST_TMPDIR/list"
+  grep -qx '0; 0 0 TABLE DATA sales orders -' "$BATS_TEST_TMPDIR/list"
+  grep -qx '0; 0 0 TABLE DATA "Mixed Case" "Order Items" -' "$BATS_TEST_TMPDIR/list"
+  # Leave out the rows of sales.orders, one index and one sequence value, as with pg_restore -L.
+  sed -e 's/^\(0; 0 0 TABLE DATA sales orders \)/;\1/' \
+      -e 's/^\([0-9]*; [0-9]* [0-9]* INDEX sales orders_note_lower \)/;\1/' \
+      -e 's/^\(0; 0 0 SEQUENCE SET public free_seq \)/;\1/' \
+      "$BATS_TEST_TMPDIR/list" >"$BATS_TEST_TMPDIR/edited"
+  [ "$(diff "$BATS_TEST_TMPDIR/list" "$BATS_TEST_TMPDIR/edited" | grep -c '^>')" = 3 ]
+  load-stream -d "$(dst)" --create-db --globals --schema -L "$BATS_TEST_TMPDIR/edited" -q "$BATS_TEST_TMPDIR/s.sgs"
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM sales.orders")" = 0 ]
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_note_lower'")" = 0 ]
+  [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_customer_idx'")" = 1 ]
+  [ "$(pg_psql "$DST" app -c "SELECT is_called FROM public.free_seq")" = f ]
+  [ "$(pg_psql "$DST" app -c "SELECT last_value FROM public.customers_id_seq")" = 300 ]
+  assert_same_tables 'public.customers
+sales.events_2023
+"Mixed Case"."Order Items"'
+  # The unedited list restores everything, as no list does.
+  pg_psql "$DST" -c "DROP DATABASE app WITH (FORCE)"
+  load-stream -d "$(dst)" --create-db --globals --schema -L "$BATS_TEST_TMPDIR/list" -q "$BATS_TEST_TMPDIR/s.sgs"
+  assert_same_schema
+  assert_same_tables
+  printf '215; 1259 16385 TABLE public a postgres\nDROP TABLE x;\n' >"$BATS_TEST_TMPDIR/bad"
+  run --separate-stderr load-stream -d "$(dst)" --schema -L "$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/s.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"line 2 of the list is not a line of toc -l or pg_restore -l: DROP TABLE x;"* ]]
+}

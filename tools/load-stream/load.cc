@@ -200,6 +200,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
     const std::string& n = name->get_ref<const std::string&>();
     announced_names.emplace(s, n);
     if (!filter.empty() && !filter.Matches(s, n)) continue;
+    if (!o.Listed(s, n) || !o.RunsSection("data")) continue;
     std::string target = resolver.TargetName(s, n);
     int remaining = count;
     if (state->journal) {
@@ -305,7 +306,8 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         }
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
         ++state->tables_selected;
-        if (!o.RunsSection("data")) break;  // --section without data: read and verified only
+        // --section without data, or a table -L leaves out: read and verified only.
+        if (!o.RunsSection("data") || !o.Listed(info.schema, info.name)) break;
         bool keep_rows = false;
         if (state->journal) {
           auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
@@ -577,7 +579,8 @@ Status RunLoad(const LoadOptions& o) {
   }
   for (const SqlSection& seq : state.sequences) {
     if (o.dry_run) break;
-    Status st = ApplySequences(control.get(), seq, filter, o.quiet);
+    Status st = ApplySequences(control.get(), seq, filter,
+                               o.use_list ? &o.use_list->sequences : nullptr, o.quiet);
     if (st.kind() == ErrorKind::kCorrupt) return st;
     if (!st.ok()) {
       PrintOutcomes(tasks);

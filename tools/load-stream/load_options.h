@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/progress.h"
 #include "lib/common/table_selection.h"
+#include "tools/load-stream/use_list.h"
 
 namespace segstream {
 
@@ -33,6 +35,13 @@ struct LoadOptions {
   std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
   TableSelection selection;  // -t -n -T -N and the table files
   bool strict_names = false;  // each include pattern must match a table of the stream
+  // -L/--use-list FILE (toc -l's lines, edited): only the objects, rows and sequence values
+  // it lists.
+  std::string use_list_file;
+  std::optional<UseList> use_list;
+  bool Listed(const std::string& schema, const std::string& name) const {
+    return !use_list || use_list->tables.count({schema, name}) > 0;
+  }
   ProgressMode progress = ProgressMode::kOff;
   // SQL from the stream runs only when asked for (schema_apply.h):
   bool schema = false;         // pre-data, rows, post-data, sequence values

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   // One value per flag: a pattern list must not swallow the positional FILE.
   o.selection.AddOptions(app, "load", /*one_value_each=*/true);
+  app.add_option("-L,--use-list", o.use_list_file,
+                 "restore only what the list FILE names: toc -l's output, lines commented out "
+                 "with ';' (schema objects, TABLE DATA and SEQUENCE SET lines), as pg_restore -L");
   app.add_flag("--strict-names", o.strict_names,
                "each -t, -n and include-file pattern must match a table of the stream (as "
                "pg_dump's); without it only a selection matching nothing is an error");
@@ -130,6 +133,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!agent.role.empty()) return segstream::RunLoadAgent(agent);
+  if (!o.use_list_file.empty()) {
+    auto list = segstream::ReadUseList(o.use_list_file);
+    if (!list.ok()) return segstream::ReportError(kTool, list.status());
+    o.use_list = std::move(list.value());
+  }
   for (const auto& section : o.sections)
     if (section != "data") o.schema = true;
   segstream::InstallTerminationHandling(kTool);

@@ -1,6 +1,8 @@
 #include "tools/load-stream/schema_apply.h"
 
 #include <cctype>
+#include <cerrno>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -87,6 +89,26 @@ ConnOptions OwnConnection(const ConnOptions& options) {
   return c;
 }
 
+// With -L: the lines of the archive's own listing whose IDs the list keeps, in a file for
+// pg_restore --use-list (which fails on an ID its archive lacks, and the list names the
+// objects of every section). An empty TempFile when it keeps none; nullopt without -L.
+Result<std::optional<TempFile>> ListedPart(const LoadOptions& o, const std::string& pg_restore,
+                                           const std::string& archive) {
+  if (!o.use_list) return std::optional<TempFile>();
+  ChildSpec spec;
+  spec.argv = {pg_restore, "--list", archive};
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  RETURN_IF_ERROR(ChildStatus("pg_restore --list", r));
+  std::string kept = SelectFromListing(r.out, *o.use_list);
+  if (kept.empty()) return std::optional<TempFile>(TempFile());
+  ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-use-list"));
+  std::FILE* f = std::fopen(file.path().c_str(), "w");
+  if (!f) return Status::FromErrno(errno, "cannot write " + file.path());
+  bool written = std::fwrite(kept.data(), 1, kept.size(), f) == kept.size();
+  if (std::fclose(f) != 0 || !written) return Status::FromErrno(errno, "cannot write " + file.path());
+  return std::optional<TempFile>(std::move(file));
+}
+
 // --clean drops the tables pre-data creates, in pg_restore's reverse order; but a foreign key
 // between two of them is post-data, not in this archive, so pg_restore would not drop it
 // first and DROP TABLE of the referenced table would fail. Those keys go first, in one
@@ -163,6 +185,9 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   ChildSpec spec;
   ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
   spec.argv = {pg_restore, "--section=post-data", "--file=-"};
+  ASSIGN_OR_RETURN(std::optional<TempFile> list, ListedPart(o, pg_restore, path));
+  if (list && list->path().empty()) return Status::Ok();  // -L lists none of it
+  if (list) spec.argv.push_back("--use-list=" + list->path());
   if (o.no_owner) spec.argv.push_back("--no-owner");
   if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
@@ -193,6 +218,9 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.argv.push_back("--single-transaction");
   }
   spec.argv.push_back("--exit-on-error");
+  ASSIGN_OR_RETURN(std::optional<TempFile> list, ListedPart(o, spec.argv[0], path));
+  if (list && list->path().empty()) return Status::Ok();  // -L lists none of it
+  if (list) spec.argv.push_back("--use-list=" + list->path());
   if (o.clean && section == "pre-data") {
     RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, o, path));
     spec.argv.push_back("--clean");
@@ -214,7 +242,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
 }
 
 Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter& filter,
-                      bool quiet) {
+                      const std::set<std::pair<std::string, std::string>>* listed, bool quiet) {
   auto it = section.extra.find("sequences");
   if (it == section.extra.end()) return Status::Ok();
   if (!it->is_array()) return Status::Corrupt("the sequences section has no sequence list");
@@ -238,6 +266,7 @@ Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter
                             : filter.Matches(schema, name);
       if (!selected) continue;
     }
+    if (listed && !listed->count({schema, name})) continue;
     // Names and value are bound parameters; the catalog finds the sequence, so a target
     // without one answers with no row instead of an error to tell apart by its text.
     auto res = ExecParams(conn,

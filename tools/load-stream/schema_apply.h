@@ -5,7 +5,9 @@
 // stream's structured list (never from its SQL text). And --create-db.
 #pragma once
 
+#include <set>
 #include <string>
+#include <utility>
 
 #include "lib/common/pg_conn.h"
 #include "lib/common/stream_meta.h"
@@ -34,8 +36,9 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path);
 // values as bound parameters. With a selection (`filter` has includes or excludes), only
 // sequences whose owning table it selects, or free-standing ones it selects by name. A
 // sequence the target lacks is a warning (unless `quiet`), not a failure.
+// With `listed` (-L), only the sequences it names.
 Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter& filter,
-                      bool quiet);
+                      const std::set<std::pair<std::string, std::string>>* listed, bool quiet);
 
 // CREATE DATABASE for the target named by o.conn, with `encoding`, on the maintenance
 // database "postgres" of the same server. An existing database is an error unless

@@ -2,7 +2,10 @@
 // The pg_dump archives are reassembled into temporary files and handed to pg_restore (-l
 // lists their objects as pg_restore -l does; -f - prints their SQL); globals and sequences
 // are plain SQL already. Rows are not decoded, only their frames checked.
+#include <set>
+
 #include "lib/common/child_process.h"
+#include "lib/common/text_escape.h"
 #include "lib/common/schema_archive.h"
 #include "lib/common/stream_reader.h"
 #include "tools/toc/commands.h"
@@ -34,6 +37,7 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
   uint64_t stream = 0;
   bool any = false;
   const bool sql = options.extract_schema;
+  std::set<std::pair<std::string, std::string>> listed_tables;  // of the current stream
   for (;;) {
     Event ev;
     RETURN_IF_ERROR(InContext(reader.Next(&ev), in.name));
@@ -41,6 +45,18 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
     if (ev.type == EventType::kStreamBegin) {
       stream = ev.stream_number;
       archive.reset();
+      listed_tables.clear();
+      continue;
+    }
+    if (ev.type == EventType::kTableBegin && !sql) {
+      // One line per table (not per part), which load-stream -L reads back: comment it out
+      // and its rows are not loaded.
+      const TableInfo& t = ev.table->info;
+      if (!listed_tables.emplace(t.schema, t.name).second) continue;
+      if (listed_tables.size() == 1)
+        RETURN_IF_ERROR(Write(out, "; stream " + std::to_string(stream) + ", section data\n"));
+      RETURN_IF_ERROR(Write(out, "0; 0 0 TABLE DATA " + QuoteIdent(t.schema) + " " +
+                                     QuoteIdent(t.name) + " -\n"));
       continue;
     }
     if (ev.type != EventType::kSql) continue;
@@ -68,12 +84,14 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
       if (!s.sql.empty() && s.sql.back() != '\n') RETURN_IF_ERROR(Write(out, "\n"));
     } else if (s.section == "sequences" && s.extra.contains("sequences") &&
                s.extra["sequences"].is_array()) {
-      // pg_restore -l style: one line per object.
+      // pg_restore -l style: one line per object, which load-stream -L reads back.
       for (const Json& q : s.extra["sequences"]) {
         if (!q.is_object()) continue;
-        RETURN_IF_ERROR(Write(out, "; SEQUENCE SET " + q.value("schema", std::string()) + " " +
-                                       q.value("name", std::string()) + " " +
-                                       q.value("last_value", std::string()) + "\n"));
+        RETURN_IF_ERROR(Write(out, "0; 0 0 SEQUENCE SET " +
+                                       QuoteIdent(q.value("schema", std::string())) + " " +
+                                       QuoteIdent(q.value("name", std::string())) + " " +
+                                       EscapeForMessage(q.value("last_value", std::string())) +
+                                       "\n"));
       }
     } else {
       size_t statements = 0;
