@@ -39,7 +39,7 @@ Status MakePipe(UniqueFd* read_end, UniqueFd* write_end) {
 
 // Reads both pipes until both reach end of input, so neither child stream can fill up and
 // block the child while we wait on the other.
-void Drain(int out_fd, int err_fd, std::string* out, std::string* err) {
+void Drain(int out_fd, int err_fd, std::string* out, std::string* err, bool echo_err) {
   std::vector<pollfd> fds;
   if (out_fd >= 0) fds.push_back({out_fd, POLLIN, 0});
   if (err_fd >= 0) fds.push_back({err_fd, POLLIN, 0});
@@ -64,6 +64,8 @@ void Drain(int out_fd, int err_fd, std::string* out, std::string* err) {
         out->append(buf, static_cast<size_t>(n));
       } else {
         err->append(buf, static_cast<size_t>(n));
+        // Best effort: a closed stderr must not stop the child's output being read.
+        if (echo_err) (void)!write(2, buf, static_cast<size_t>(n));
         if (err->size() > 2 * kMaxStderr) err->erase(0, err->size() - kMaxStderr);
       }
       fds[i].revents = 0;
@@ -131,7 +133,7 @@ Result<ChildResult> RunChild(const ChildSpec& spec) {
   err_write = UniqueFd();
 
   ChildResult result;
-  Drain(out_read.get(), err_read.get(), &result.out, &result.err);
+  Drain(out_read.get(), err_read.get(), &result.out, &result.err, spec.echo_stderr);
   int wstatus = 0;
   while (waitpid(pid, &wstatus, 0) < 0) {
     if (errno != EINTR) return Status::FromErrno(errno, "waiting for " + spec.argv[0]);

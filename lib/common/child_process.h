@@ -21,6 +21,7 @@ struct ChildSpec {
   std::vector<std::pair<std::string, std::string>> env;
   int stdin_fd = -1;   // -1: /dev/null
   int stdout_fd = -1;  // -1: captured into ChildResult::out (keep it small)
+  bool echo_stderr = false;  // also copy the child's stderr to ours as it comes (-v)
 };
 
 struct ChildResult {

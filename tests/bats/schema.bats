@@ -305,9 +305,12 @@ SH
 
 @test "a restore with --schema leaves every table analyzed; --no-analyze does not" {
   dump-stream -d "$(src)" --schema > "$BATS_TEST_TMPDIR/app.sgs"
-  load-stream -d "$(dst)" --create-db --schema --no-owner --no-privileges -q < "$BATS_TEST_TMPDIR/app.sgs"
+  # --jobs 3: ANALYZE runs on three connections of its own; every loaded table gets it.
+  load-stream -d "$(dst)" --create-db --schema --no-owner --no-privileges --jobs 3 -q < "$BATS_TEST_TMPDIR/app.sgs"
   run pg_psql "$DST" app -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'customers' AND last_analyze IS NOT NULL"
   assert_output 1
+  run pg_psql "$DST" app -c "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NULL AND relname NOT IN ('events', 'big_orders')"
+  assert_output 0
   pg_psql "$DST" postgres -c "DROP DATABASE app"
   load-stream -d "$(dst)" --create-db --schema --no-owner --no-privileges --no-analyze -q < "$BATS_TEST_TMPDIR/app.sgs"
   run pg_psql "$DST" app -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'customers' AND last_analyze IS NOT NULL"
@@ -401,4 +404,13 @@ sales.events_2023
   run --separate-stderr load-stream -d "$(dst)" --schema -L "$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/s.sgs"
   assert_failure 2
   [[ "$stderr" == *"line 2 of the list is not a line of toc -l or pg_restore -l: DROP TABLE x;"* ]]
+}
+
+@test "-v shows pg_restore's line per object and load-stream's line per table" {
+  dump-stream -d "$(src)" --schema --globals >"$BATS_TEST_TMPDIR/s.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --create-db --globals --schema -v "$BATS_TEST_TMPDIR/s.sgs"
+  assert_success
+  [[ "$stderr" == *'pg_restore: creating TABLE "public.customers"'* ]]
+  [[ "$stderr" == *'load-stream: committed public.customers: 300 rows, '* ]]
+  [[ "$stderr" == *'pg_restore: creating INDEX "sales.orders_customer_idx"'* ]]
 }

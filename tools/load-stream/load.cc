@@ -1,7 +1,10 @@
 // Orchestration: the reader thread (this one) runs StreamReader over the input, resolves
 // each table's target on its own connection, and feeds the dispatcher; the jobs load.
 // At the end it names what was committed and what was not, and prints the summary.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -416,16 +419,43 @@ void PrintOutcomes(const std::vector<const Task*>& tasks) {
                n_not ? ": " : "", EscapeForMessage(not_committed).c_str());
 }
 
-Status AnalyzeTargets(PGconn* conn, const std::vector<const Task*>& tasks) {
-  std::set<std::string> done;
+// ANALYZE of every committed target, on up to --jobs connections of their own, so the
+// restored database plans well at once (big tables take most of the time, as the COPYs did).
+Status AnalyzeTargets(const ConnOptions& conn_options, int jobs,
+                      const std::vector<const Task*>& tasks) {
+  std::vector<std::string> targets;
+  std::set<std::string> seen;
   for (const Task* t : tasks) {
-    if (t->outcome != TaskOutcome::kCommitted || !done.insert(t->plan->qualified).second) continue;
+    if (t->outcome != TaskOutcome::kCommitted || !seen.insert(t->plan->qualified).second) continue;
     // Large objects pass through a temporary table that is gone by now.
     if (!t->plan->before_copy_sql.empty()) continue;
-    auto res = Exec(conn, "ANALYZE " + t->plan->qualified);
-    if (!res.ok()) return res.take_status().Prefix("ANALYZE failed").WithTable(t->plan->qualified);
+    targets.push_back(t->plan->qualified);
   }
-  return Status::Ok();
+  if (targets.empty()) return Status::Ok();
+  const size_t workers = std::min<size_t>(std::max(1, jobs), targets.size());
+  std::vector<PgConnPtr> conns;
+  for (size_t i = 0; i < workers; ++i) {
+    ASSIGN_OR_RETURN(PgConnPtr c, Connect(conn_options));
+    conns.push_back(std::move(c));
+  }
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first_error;
+  auto work = [&](PGconn* conn) {
+    for (size_t i; (i = next.fetch_add(1)) < targets.size();) {
+      auto res = Exec(conn, "ANALYZE " + targets[i]);
+      if (res.ok()) continue;
+      std::lock_guard<std::mutex> lock(mu);
+      if (first_error.ok())
+        first_error = res.take_status().Prefix("ANALYZE failed").WithTable(targets[i]);
+      next.store(targets.size());
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers; ++i) threads.emplace_back(work, conns[i].get());
+  work(conns[0].get());
+  for (auto& t : threads) t.join();
+  return first_error;
 }
 
 }  // namespace
@@ -587,7 +617,7 @@ Status RunLoad(const LoadOptions& o) {
       return st;
     }
   }
-  if (o.Analyzes() && o.RunsSection("data") && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), tasks));
+  if (o.Analyzes() && o.RunsSection("data") && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(conn_options, o.jobs, tasks));
   // Complete: nothing is left to resume, so the journal goes (a failed table under
   // --on-error-continue keeps it, for the run that loads it).
   if (journal && !failed && !o.keep_journal) {

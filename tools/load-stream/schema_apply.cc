@@ -221,6 +221,10 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   ASSIGN_OR_RETURN(std::optional<TempFile> list, ListedPart(o, spec.argv[0], path));
   if (list && list->path().empty()) return Status::Ok();  // -L lists none of it
   if (list) spec.argv.push_back("--use-list=" + list->path());
+  if (o.verbose) {  // pg_restore -v's line per object, as it goes
+    spec.argv.push_back("--verbose");
+    spec.echo_stderr = true;
+  }
   if (o.clean && section == "pre-data") {
     RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, o, path));
     spec.argv.push_back("--clean");
