@@ -1,5 +1,5 @@
 # segstream build. Sources are discovered, so adding a file never means editing this:
-#   lib/common/*.cc            -> build/libcommon.a
+#   lib/common/CONCEPT/*.cc    -> build/libcommon.a (ARCHITECTURE.md says which concept is where)
 #   tools/NAME/main.cc         -> build/bin/NAME
 #   tools/NAME/OTHER_main.cc   -> build/bin/OTHER   (segmerge lives beside segsplit)
 #   tools/NAME/*.cc (the rest) -> shared by the binaries of that folder
@@ -26,11 +26,11 @@ endif
 CXXFLAGS += $(CXXFLAGS_BASE)
 LDLIBS   := -lpq -lzstd -llz4 -lz -lxxhash -pthread
 
-LIB_SRCS   := $(filter-out %_test.cc %_fuzz.cc %test_util.cc,$(wildcard lib/common/*.cc))
+LIB_SRCS   := $(filter-out %_test.cc %_fuzz.cc lib/common/testing/%,$(wildcard lib/common/*/*.cc))
 LIB_OBJS   := $(LIB_SRCS:%.cc=$(BUILD)/obj/%.o)
 LIB        := $(BUILD)/libcommon.a
 TOOL_DIRS  := $(patsubst %/,%,$(wildcard tools/*/))
-TEST_SRCS  := $(wildcard lib/common/*_test.cc lib/common/test_util.cc tools/*/*_test.cc)
+TEST_SRCS  := $(wildcard lib/common/*/*_test.cc lib/common/testing/*.cc tools/*/*_test.cc)
 TEST_OBJS  := $(TEST_SRCS:%.cc=$(BUILD)/obj/%.o)
 
 # main.cc names the folder's binary; X_main.cc names binary X.
@@ -104,11 +104,11 @@ install: all
 
 # libFuzzer over the stream reader, with ASan and UBSan, for FUZZ_SECONDS.
 FUZZ_BIN := $(BUILD)/fuzz/stream_reader_fuzz
-$(FUZZ_BIN): $(wildcard lib/common/*.cc lib/common/*.h)
+$(FUZZ_BIN): $(wildcard lib/common/*/*.cc lib/common/*/*.h)
 	@mkdir -p $(dir $@)
 	clang++ -std=c++20 -O1 -g -I. -I/usr/include/postgresql \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  lib/common/stream_reader_fuzz.cc $(LIB_SRCS) -o $@ $(LDLIBS)
+	  lib/common/stream/stream_reader_fuzz.cc $(LIB_SRCS) -o $@ $(LDLIBS)
 fuzz: deps $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \

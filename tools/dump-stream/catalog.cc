@@ -7,8 +7,8 @@
 #include <map>
 #include <unordered_map>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/snapshot.h"
 
 namespace segstream {

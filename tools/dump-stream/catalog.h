@@ -10,9 +10,9 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/server_profile.h"
-#include "lib/common/stream_meta.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/pg/server_profile.h"
+#include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/table_filter.h"
 
 namespace segstream {
 

@@ -4,14 +4,14 @@
 #include <cstdlib>
 #include <unistd.h>
 
-#include "lib/common/agent_process.h"
-#include "lib/common/cluster_agents.h"
-#include "lib/common/byte_io.h"
-#include "lib/common/pg_conn.h"
-#include "lib/common/schema_archive.h"
-#include "lib/common/stream_writer.h"
-#include "lib/common/table_filter.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/cluster/agent_process.h"
+#include "lib/common/cluster/cluster_agents.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/stream/schema_archive.h"
+#include "lib/common/stream/stream_writer.h"
+#include "lib/common/pg/table_filter.h"
+#include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"

@@ -8,7 +8,7 @@
 // the schema, globals and sequence values asked for, and the list of segment outputs.
 #pragma once
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 #include "tools/dump-stream/dump_options.h"
 
 namespace segstream {

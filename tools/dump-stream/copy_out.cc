@@ -3,8 +3,8 @@
 #include <cstring>
 #include <span>
 
-#include "lib/common/format.h"
-#include "lib/common/pg_conn.h"
+#include "lib/common/format/format.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream {
 namespace {

@@ -11,9 +11,9 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/copy_rows.h"
-#include "lib/common/progress.h"
-#include "lib/common/stream_writer.h"
+#include "lib/common/pg/copy_rows.h"
+#include "lib/common/io/progress.h"
+#include "lib/common/stream/stream_writer.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/split.h"
 

@@ -10,14 +10,14 @@
 #include <optional>
 #include <thread>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/foreign_keys.h"
-#include "lib/common/large_objects.h"
-#include "lib/common/pg_conn.h"
-#include "lib/common/schema_archive.h"
-#include "lib/common/stream_writer.h"
-#include "lib/common/text_escape.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/pg/foreign_keys.h"
+#include "lib/common/format/large_objects.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/stream/schema_archive.h"
+#include "lib/common/stream/stream_writer.h"
+#include "lib/common/base/text_escape.h"
+#include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/copy_out.h"
 #include "tools/dump-stream/schema_dump.h"

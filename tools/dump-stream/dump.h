@@ -2,7 +2,7 @@
 // `jobs` connections into one stream.
 #pragma once
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 #include "tools/dump-stream/dump_options.h"
 
 namespace segstream {

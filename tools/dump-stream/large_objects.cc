@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "lib/common/large_objects.h"
-#include "lib/common/pg_conn.h"
+#include "lib/common/format/large_objects.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream {
 namespace {

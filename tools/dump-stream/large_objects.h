@@ -7,8 +7,8 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/status.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/base/status.h"
+#include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/dump_options.h"
 

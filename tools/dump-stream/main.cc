@@ -4,10 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lib/common/termination.h"
-#include "lib/common/cli.h"
-#include "lib/common/byte_io.h"
-#include "lib/common/size_suffix.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/cli/cli.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/base/size_suffix.h"
 #include "tools/dump-stream/cluster_dump.h"
 #include "tools/dump-stream/dump.h"
 #include "tools/dump-stream/segment_agent.h"

@@ -1,7 +1,7 @@
 #include "tools/dump-stream/schema_dump.h"
 
-#include "lib/common/pg_client.h"
-#include "lib/common/pg_conn.h"
+#include "lib/common/pg/pg_client.h"
+#include "lib/common/pg/pg_conn.h"
 #include "tools/dump-stream/snapshot.h"
 
 namespace segstream {

@@ -9,10 +9,10 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/child_process.h"
-#include "lib/common/server_profile.h"
-#include "lib/common/stream_meta.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/io/child_process.h"
+#include "lib/common/pg/server_profile.h"
+#include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/dump_options.h"
 
 namespace segstream {

@@ -6,13 +6,13 @@
 #include <memory>
 #include <vector>
 
-#include "lib/common/agent_channel.h"
-#include "lib/common/agent_process.h"
-#include "lib/common/copy_rows.h"
-#include "lib/common/segment_outputs.h"
-#include "lib/common/stream_writer.h"
-#include "lib/common/termination.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/cluster/agent_channel.h"
+#include "lib/common/cluster/agent_process.h"
+#include "lib/common/pg/copy_rows.h"
+#include "lib/common/cluster/segment_outputs.h"
+#include "lib/common/stream/stream_writer.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/base/text_escape.h"
 
 namespace segstream {
 namespace {

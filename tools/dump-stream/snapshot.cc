@@ -1,6 +1,6 @@
 #include "tools/dump-stream/snapshot.h"
 
-#include "lib/common/pg_conn.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream {
 

@@ -5,13 +5,13 @@
 #include <cstdlib>
 #include <optional>
 
-#include "lib/common/agent_process.h"
-#include "lib/common/cluster_agents.h"
-#include "lib/common/pg_conn.h"
-#include "lib/common/server_profile.h"
-#include "lib/common/table_filter.h"
-#include "lib/common/termination.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/cluster/agent_process.h"
+#include "lib/common/cluster/cluster_agents.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/pg/server_profile.h"
+#include "lib/common/pg/table_filter.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/base/text_escape.h"
 
 namespace segstream {
 namespace {

@@ -6,7 +6,7 @@
 // segment's agent verified that table's trailer.
 #pragma once
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 #include "tools/load-stream/load_options.h"
 
 namespace segstream {

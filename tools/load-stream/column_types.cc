@@ -1,7 +1,7 @@
 #include "tools/load-stream/column_types.h"
 
-#include "lib/common/stream_meta.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/format/stream_meta.h"
+#include "lib/common/base/text_escape.h"
 
 namespace segstream::load {
 namespace {

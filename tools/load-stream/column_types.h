@@ -11,7 +11,7 @@
 #include <map>
 #include <string>
 
-#include "lib/common/pg_conn.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream::load {
 

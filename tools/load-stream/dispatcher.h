@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/stream_meta.h"
+#include "lib/common/format/stream_meta.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/target_tables.h"
 

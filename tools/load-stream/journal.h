@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/stream_meta.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/format/stream_meta.h"
 
 namespace segstream {
 

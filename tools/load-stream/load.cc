@@ -11,12 +11,12 @@
 #include <thread>
 #include <unordered_map>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/stream_reader.h"
-#include "lib/common/table_filter.h"
-#include "lib/common/termination.h"
-#include "lib/common/text_escape.h"
-#include "lib/common/schema_archive.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/pg/table_filter.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/base/text_escape.h"
+#include "lib/common/stream/schema_archive.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/journal.h"
 #include "tools/load-stream/load_order.h"

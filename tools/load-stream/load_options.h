@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/progress.h"
-#include "lib/common/table_selection.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/io/progress.h"
+#include "lib/common/pg/table_selection.h"
 #include "tools/load-stream/use_list.h"
 
 namespace segstream {

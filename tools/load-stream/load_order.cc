@@ -1,7 +1,7 @@
 #include "tools/load-stream/load_order.h"
 
-#include "lib/common/foreign_keys.h"
-#include "lib/common/stream_meta.h"
+#include "lib/common/pg/foreign_keys.h"
+#include "lib/common/format/stream_meta.h"
 
 namespace segstream {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg_conn.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream {
 

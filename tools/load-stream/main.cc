@@ -3,9 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lib/common/termination.h"
-#include "lib/common/cli.h"
-#include "lib/common/byte_io.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/cli/cli.h"
+#include "lib/common/io/byte_io.h"
 #include "tools/load-stream/cluster_load.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/segment_agent.h"

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <memory>
 
-#include "lib/common/pg_client.h"
-#include "lib/common/child_process.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/pg/pg_client.h"
+#include "lib/common/io/child_process.h"
+#include "lib/common/base/text_escape.h"
 #include "tools/load-stream/sql_split.h"
 
 namespace segstream {

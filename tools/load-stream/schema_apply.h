@@ -9,9 +9,9 @@
 #include <string>
 #include <utility>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/stream_meta.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/table_filter.h"
 #include "tools/load-stream/load_options.h"
 
 namespace segstream {

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <memory>
 
-#include "lib/common/agent_channel.h"
-#include "lib/common/agent_process.h"
-#include "lib/common/format.h"
-#include "lib/common/segment_outputs.h"
-#include "lib/common/stream_reader.h"
+#include "lib/common/cluster/agent_channel.h"
+#include "lib/common/cluster/agent_process.h"
+#include "lib/common/format/format.h"
+#include "lib/common/cluster/segment_outputs.h"
+#include "lib/common/stream/stream_reader.h"
 
 namespace segstream {
 namespace {

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "lib/common/format.h"
-#include "lib/common/termination.h"
-#include "lib/common/text_escape.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/base/text_escape.h"
 #include "tools/load-stream/journal.h"
 
 namespace segstream {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/progress.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/io/progress.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/load_options.h"
 

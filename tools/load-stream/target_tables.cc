@@ -1,7 +1,7 @@
 #include "tools/load-stream/target_tables.h"
 
-#include "lib/common/large_objects.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/format/large_objects.h"
+#include "lib/common/pg/table_filter.h"
 
 namespace segstream {
 

@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "lib/common/pg_conn.h"
-#include "lib/common/server_profile.h"
-#include "lib/common/stream_meta.h"
+#include "lib/common/pg/pg_conn.h"
+#include "lib/common/pg/server_profile.h"
+#include "lib/common/format/stream_meta.h"
 #include "tools/load-stream/column_types.h"
 #include "tools/load-stream/load_options.h"
 

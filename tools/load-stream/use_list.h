@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 
 namespace segstream {
 

@@ -3,9 +3,9 @@
 
 #include <cstdio>
 
-#include "lib/common/termination.h"
-#include "lib/common/cli.h"
-#include "lib/common/byte_io.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/cli/cli.h"
+#include "lib/common/io/byte_io.h"
 #include "tools/segsplit/segsplit.h"
 
 int main(int argc, char** argv) {

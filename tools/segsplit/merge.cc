@@ -15,9 +15,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/stream_reader.h"
-#include "lib/common/stream_writer.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/stream/stream_writer.h"
 #include "tools/segsplit/segsplit.h"
 
 namespace segstream::segsplit {

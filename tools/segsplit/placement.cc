@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "lib/common/large_objects.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/format/large_objects.h"
+#include "lib/common/pg/table_filter.h"
 
 namespace segstream::segsplit {
 namespace {

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "lib/common/datum.h"
-#include "lib/common/distribution_hash.h"
-#include "lib/common/stream_meta.h"
+#include "lib/common/hash/datum.h"
+#include "lib/common/hash/distribution_hash.h"
+#include "lib/common/format/stream_meta.h"
 
 namespace segstream::segsplit {
 

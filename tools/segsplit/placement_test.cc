@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "lib/common/segment_outputs.h"
+#include "lib/common/cluster/segment_outputs.h"
 
 namespace segstream::segsplit {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/progress.h"
-#include "lib/common/status.h"
+#include "lib/common/io/progress.h"
+#include "lib/common/base/status.h"
 
 namespace segstream::segsplit {
 

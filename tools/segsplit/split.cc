@@ -9,10 +9,10 @@
 #include <set>
 #include <unordered_map>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/stream_reader.h"
-#include "lib/common/text_escape.h"
-#include "lib/common/segment_outputs.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/base/text_escape.h"
+#include "lib/common/cluster/segment_outputs.h"
 #include "tools/segsplit/placement.h"
 #include "tools/segsplit/segsplit.h"
 

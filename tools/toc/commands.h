@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "lib/common/byte_io.h"
+#include "lib/common/io/byte_io.h"
 #include "tools/toc/toc.h"
 
 namespace segstream::toc {

@@ -11,8 +11,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "lib/common/stream_reader.h"
-#include "lib/common/stream_summary.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/format/stream_summary.h"
 #include "tools/toc/commands.h"
 #include "tools/toc/table_pattern.h"
 

@@ -4,8 +4,8 @@
 
 #include <cerrno>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/stream_reader.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
 
 namespace segstream::toc {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/status.h"
-#include "lib/common/stream_summary.h"
+#include "lib/common/base/status.h"
+#include "lib/common/format/stream_summary.h"
 
 namespace segstream::toc {
 

@@ -4,9 +4,9 @@
 #include <csignal>
 #include <cstdio>
 
-#include "lib/common/termination.h"
-#include "lib/common/cli.h"
-#include "lib/common/byte_io.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/cli/cli.h"
+#include "lib/common/io/byte_io.h"
 #include "tools/toc/toc.h"
 
 int main(int argc, char** argv) {

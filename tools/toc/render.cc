@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "lib/common/text_escape.h"
+#include "lib/common/base/text_escape.h"
 
 namespace segstream::toc {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "lib/common/stream_meta.h"
+#include "lib/common/format/stream_meta.h"
 #include "tools/toc/listing.h"
 
 namespace segstream::toc {

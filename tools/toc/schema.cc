@@ -4,10 +4,10 @@
 // are plain SQL already. Rows are not decoded, only their frames checked.
 #include <set>
 
-#include "lib/common/child_process.h"
-#include "lib/common/text_escape.h"
-#include "lib/common/schema_archive.h"
-#include "lib/common/stream_reader.h"
+#include "lib/common/io/child_process.h"
+#include "lib/common/base/text_escape.h"
+#include "lib/common/stream/schema_archive.h"
+#include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
 
 namespace segstream::toc {

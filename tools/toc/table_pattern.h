@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 
 namespace segstream::toc {
 

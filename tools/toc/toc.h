@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 
 namespace segstream::toc {
 

@@ -2,7 +2,7 @@
 // and stream trailers, digests, truncation); this file only counts and reports.
 #include <thread>
 
-#include "lib/common/stream_reader.h"
+#include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
 
 namespace segstream::toc {

@@ -1,6 +1,6 @@
 #include "tools/zpipe/detect.h"
 
-#include "lib/common/frame.h"
+#include "lib/common/format/frame.h"
 
 namespace segstream::zpipe {
 

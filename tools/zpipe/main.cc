@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <string>
 
-#include "lib/common/termination.h"
-#include "lib/common/cli.h"
-#include "lib/common/byte_io.h"
-#include "lib/common/status.h"
+#include "lib/common/io/termination.h"
+#include "lib/common/cli/cli.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/base/status.h"
 #include "tools/zpipe/zpipe.h"
 
 using segstream::Status;

@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 
 namespace segstream::zpipe {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/codec.h"
+#include "lib/common/format/codec.h"
 #include "tools/zpipe/ordered_pool.h"
 #include "tools/zpipe/segstream_codec.h"
 #include "tools/zpipe/zpipe_options.h"

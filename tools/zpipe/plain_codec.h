@@ -5,10 +5,10 @@
 
 #include <cstdint>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/format.h"
-#include "lib/common/progress.h"
-#include "lib/common/status.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/progress.h"
+#include "lib/common/base/status.h"
 #include "tools/zpipe/detect.h"
 
 namespace segstream::zpipe {

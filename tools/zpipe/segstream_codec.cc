@@ -5,9 +5,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lib/common/codec.h"
-#include "lib/common/stream_reader.h"
-#include "lib/common/stream_writer.h"
+#include "lib/common/format/codec.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/stream/stream_writer.h"
 #include "tools/zpipe/ordered_pool.h"
 
 namespace segstream::zpipe {

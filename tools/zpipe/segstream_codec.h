@@ -4,10 +4,10 @@
 // the rows and not their encoding, pass through and still verify.
 #pragma once
 
-#include "lib/common/byte_io.h"
-#include "lib/common/format.h"
-#include "lib/common/progress.h"
-#include "lib/common/status.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/progress.h"
+#include "lib/common/base/status.h"
 
 namespace segstream::zpipe {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/codec.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/format/codec.h"
 #include "tools/zpipe/detect.h"
 #include "tools/zpipe/plain_codec.h"
 #include "tools/zpipe/segstream_codec.h"

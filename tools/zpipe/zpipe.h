@@ -2,7 +2,7 @@
 // hands it to the frame-aware path (segstream_codec.h) or the byte path (plain_codec.h).
 #pragma once
 
-#include "lib/common/status.h"
+#include "lib/common/base/status.h"
 #include "tools/zpipe/zpipe_options.h"
 
 namespace segstream::zpipe {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "lib/common/format.h"
-#include "lib/common/progress.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/progress.h"
 
 namespace segstream::zpipe {
 

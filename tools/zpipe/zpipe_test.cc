@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "lib/common/stream_reader.h"
-#include "lib/common/test_util.h"
+#include "lib/common/stream/stream_reader.h"
+#include "lib/common/testing/test_util.h"
 #include "tools/zpipe/detect.h"
 #include "tools/zpipe/ordered_pool.h"
 #include "tools/zpipe/segstream_codec.h"

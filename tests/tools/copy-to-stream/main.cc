@@ -16,9 +16,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/stream_writer.h"
-#include "lib/common/table_filter.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_writer.h"
+#include "lib/common/pg/table_filter.h"
 
 namespace segstream {
 namespace {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/checksum.h"
-#include "lib/common/codec.h"
-#include "lib/common/frame.h"
-#include "lib/common/stream_writer.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/format/checksum.h"
+#include "lib/common/format/codec.h"
+#include "lib/common/format/frame.h"
+#include "lib/common/stream/stream_writer.h"
 
 namespace segstream {
 namespace {

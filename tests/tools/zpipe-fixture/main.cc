@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/byte_io.h"
-#include "lib/common/codec.h"
-#include "lib/common/stream_writer.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/format/codec.h"
+#include "lib/common/stream/stream_writer.h"
 
 using namespace segstream;
 

@@ -1,0 +1,68 @@
+// COPY TO output split into rows by the COPY format itself. PostgreSQL happens to send one
+// row per CopyData message, but its protocol does not promise it, and a Greenplum
+// coordinator sends several rows in one message (and may cut one across two). So nothing
+// may take a message for a row: text rows end at a newline, csv rows at a newline outside
+// quotes, binary tuples where their field lengths say.
+//
+// Rows that arrive whole inside one message are passed on as views of it, without a copy
+// (PostgreSQL's case); only a row cut across messages is gathered first.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "lib/common/base/status.h"
+
+namespace segstream {
+
+enum class CopyFormat { kText, kCsv, kBinary };
+// The format a stream header or --format names ("text", "csv", "binary"); text otherwise.
+inline CopyFormat CopyFormatNamed(std::string_view name) {
+  return name == "binary" ? CopyFormat::kBinary : name == "csv" ? CopyFormat::kCsv : CopyFormat::kText;
+}
+
+class CopyRowSplitter {
+ public:
+  using RowFn = std::function<Status(std::span<const uint8_t> row)>;
+
+  explicit CopyRowSplitter(CopyFormat format) : format_(format) {}
+
+  // Calls `emit` for every row completed by `data`, in order. Binary: the file header is
+  // checked and dropped, and the trailer ends the data; binary rows are the tuples alone.
+  // A kServer status for output no COPY writes (a bad header, bytes after the trailer).
+  template <typename Emit>
+  Status Feed(std::span<const uint8_t> data, Emit&& emit) {
+    // PostgreSQL's case, inline: nothing pending and the message is exactly one row.
+    if (pending_.empty() && !data.empty() && format_ != CopyFormat::kBinary &&
+        data.back() == '\n' && !std::memchr(data.data(), '\n', data.size() - 1) &&
+        (format_ == CopyFormat::kText || !std::memchr(data.data(), '"', data.size())))
+      return emit(data);
+    return FeedAny(data, RowFn(std::ref(emit)));
+  }
+  // At the end of the COPY: a row left unfinished (or binary data without its trailer) is
+  // a kServer status.
+  Status Finish() const;
+
+ private:
+  Status FeedAny(std::span<const uint8_t> data, const RowFn& emit);
+  // Where the row starting at `data[0]` ends (one past its newline), continuing the quote
+  // state of the bytes already gathered; 0 when `data` does not finish it.
+  size_t TextRowEnd(std::span<const uint8_t> data);
+  Status FeedText(std::span<const uint8_t> data, const RowFn& emit);
+  Status FeedBinary(std::span<const uint8_t> data, const RowFn& emit);
+  // The length of the binary tuple (or header) at the start of `data`, or 0 when more
+  // bytes are needed; -1 for the trailer.
+  Result<int64_t> BinaryUnit(std::span<const uint8_t> data) const;
+
+  CopyFormat format_;
+  std::vector<uint8_t> pending_;  // a row cut across messages, so far
+  bool in_quotes_ = false;        // csv: inside a quoted field at the end of `pending_`
+  bool header_done_ = false;      // binary
+  bool trailer_seen_ = false;     // binary
+};
+
+}  // namespace segstream
