@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
 #include "lib/common/io/byte_io.h"
@@ -19,7 +20,7 @@
 namespace segstream {
 namespace {
 
-constexpr const char* kProducer = "dump-stream 0.1.0";
+const std::string kProducer = ProducerName("dump-stream");
 
 Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.segment_output.find("%d") == std::string::npos)

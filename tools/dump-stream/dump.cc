@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/pg/foreign_keys.h"
 #include "lib/common/format/large_objects.h"
@@ -28,7 +29,7 @@
 namespace segstream {
 namespace {
 
-constexpr const char* kProducer = "dump-stream 0.1.0";
+const std::string kProducer = ProducerName("dump-stream");
 
 Status ValidateOptions(const DumpOptions& o) {
   if (o.jobs < 1) return Status::Usage("--jobs must be at least 1");

@@ -15,13 +15,6 @@
 
 namespace {
 constexpr const char* kTool = "dump-stream";
-constexpr const char* kVersion = "dump-stream (segstream) 0.1.0";
-
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "%s: error: %s\n%s: hint: see %s --help\n", kTool, message.c_str(), kTool,
-               kTool);
-  return segstream::kExitUsage;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -30,13 +23,12 @@ int main(int argc, char** argv) {
   segstream::SegmentAgentOptions agent;
   std::string progress;
   std::string split;
-  bool version = false;
 
   CLI::App app{"Write the rows of a PostgreSQL database's tables to stdout (or FILE) as one "
                "segstream, under one consistent snapshot.",
                kTool};
   app.set_help_flag("--help", "print this help and exit");
-  app.add_flag("--version", version, "print the version and exit");
+  segstream::AddVersionFlag(app, kTool);
   app.add_option("-d,--dbname", o.conn.dbname, "database name, conninfo string or URI");
   app.add_option("-h,--host", o.conn.host, "server host or socket directory");
   app.add_option("-p,--port", o.conn.port, "server port");
@@ -62,8 +54,7 @@ int main(int argc, char** argv) {
                  "snapshot, one stream per primary segment written on that segment's host to "
                  "PATTERN (%d = content id), a file or '|command'; dump-stream must be "
                  "installed at the same path on every host");
-  app.add_flag("--progress{tty}", progress,
-               "live progress on stderr when it is a terminal; --progress=json for NDJSON");
+  segstream::AddProgressFlag(app, &progress);
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
   app.add_flag("--schema", o.schema,
                "embed the schema: pg_dump's pre-data before the rows, post-data and sequence "
@@ -99,15 +90,10 @@ int main(int argc, char** argv) {
              "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
-  if (version) {
-    std::printf("%s\n", kVersion);
-    return 0;
-  }
   if (!agent.role.empty()) return segstream::RunSegmentAgent(agent);
   segstream::InstallTerminationHandling("dump-stream");
-  if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
-    return UsageError("--progress takes tty or json, not '" + progress + "'");
-  }
+  if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
+    return segstream::ReportError(kTool, st);
   if (!split.empty()) {
     auto size = segstream::ParseSize(split);
     if (!size.ok()) return segstream::ReportError(kTool, size.status());

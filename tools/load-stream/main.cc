@@ -12,7 +12,6 @@
 
 namespace {
 constexpr const char* kTool = "load-stream";
-constexpr const char* kVersion = "load-stream (segstream) 0.1.0";
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -20,13 +19,12 @@ int main(int argc, char** argv) {
   segstream::LoadOptions o;
   segstream::LoadAgentOptions agent;
   std::string progress;
-  bool version = false;
 
   CLI::App app{"Apply a segstream read from stdin or FILE to a PostgreSQL database with COPY FROM "
                "STDIN; each table is committed only after its trailer verified.",
                kTool};
   app.set_help_flag("--help", "print this help and exit");
-  app.add_flag("--version", version, "print the version and exit");
+  segstream::AddVersionFlag(app, kTool);
   app.add_option("FILE", o.input, "input stream (default: stdin; '-' is stdin)");
   app.add_option("-d,--dbname", o.conn.dbname, "database name, conninfo string or URI");
   app.add_option("-h,--host", o.conn.host, "server host or socket directory");
@@ -63,8 +61,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-analyze", o.no_analyze, "no ANALYZE, not even after --schema");
   app.add_flag("--dry-run", o.dry_run,
                "read and verify the stream, check every target table, load nothing");
-  app.add_flag("--progress{tty}", progress,
-               "live progress on stderr when it is a terminal; --progress=json for NDJSON");
+  segstream::AddProgressFlag(app, &progress);
   app.add_flag("-q,--quiet", o.quiet, "no summary line");
   app.add_flag("-v,--verbose", o.verbose,
                "one line per table (or part) as it commits: rows, bytes, seconds");
@@ -128,10 +125,6 @@ int main(int argc, char** argv) {
              "SQL sections of the stream run only with --schema or --globals.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
-  if (version) {
-    std::printf("%s\n", kVersion);
-    return 0;
-  }
   if (!agent.role.empty()) return segstream::RunLoadAgent(agent);
   if (!o.use_list_file.empty()) {
     auto list = segstream::ReadUseList(o.use_list_file);
@@ -141,11 +134,8 @@ int main(int argc, char** argv) {
   for (const auto& section : o.sections)
     if (section != "data") o.schema = true;
   segstream::InstallTerminationHandling(kTool);
-  if (!progress.empty() && !segstream::ParseProgressMode(progress, &o.progress)) {
-    std::fprintf(stderr, "%s: error: --progress takes tty or json, not '%s'\n", kTool,
-                 progress.c_str());
-    return segstream::kExitUsage;
-  }
+  if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
+    return segstream::ReportError(kTool, st);
   segstream::Status st =
       o.segment_input.empty() ? segstream::RunLoad(o) : segstream::RunClusterLoad(o);
   if (st.ok()) return 0;

@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   segstream::segsplit::SplitOptions o;
   std::string progress;
   CLI::App app{"segsplit: split a segstream into N streams by the target's distribution hash"};
-  app.set_version_flag("--version", std::string(kTool) + " (segstream) " +
-                                        segstream::segsplit::kVersion);
+  segstream::AddVersionFlag(app, kTool);
   app.add_option("file", o.input, "input stream(s), concatenated; - or nothing for stdin");
   app.add_option("-n,--segments", o.segments, "number of outputs N (target segments or modulus)")
       ->required();
@@ -43,15 +42,12 @@ int main(int argc, char** argv) {
   app.add_option("-l,--level", o.level, "compression level (default: the codec's default)");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
   app.add_flag("-v,--verbose", o.verbose, "print each table's placement on stderr");
-  app.add_flag("--progress{tty}", progress, "show progress on stderr: tty (default) or json")
-      ->expected(0, 1);
+  segstream::AddProgressFlag(app, &progress);
   app.footer("Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "
              "error, 3 input corrupt or truncated, a key value unparsable, or verification failed.");
-  auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool, [&] {
-    if (app.count("--progress") && !segstream::ParseProgressMode(progress, &o.progress))
-      throw CLI::ValidationError("--progress", "wants tty or json, got '" + progress + "'");
-  });
-  if (exit_code) return *exit_code;
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
+  if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
+    return segstream::ReportError(kTool, st);
   segstream::Status st = segstream::segsplit::RunSplit(o);
   return st.ok() ? segstream::kExitOk : segstream::ReportError(kTool, st);
 }

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
 #include "lib/common/stream/stream_writer.h"
@@ -194,7 +195,7 @@ Status BeginOutput(Shared* s) {
   }
   s->copy_format = info.copy_format;
   s->encoding = info.encoding;
-  info.producer = std::string("segmerge ") + kVersion;
+  info.producer = ProducerName("segmerge");
   info.stream_id = RandomHexId();
   info.created_at = NowIso8601();
   info.segment = -1;

@@ -10,7 +10,6 @@
 
 namespace segstream::segsplit {
 
-inline constexpr const char* kVersion = "0.1.0";
 
 struct SplitOptions {
   std::string input = "-";

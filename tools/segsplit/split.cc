@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
 #include "lib/common/base/text_escape.h"
@@ -110,7 +111,7 @@ Status Splitter::OnStreamBegin(const Event& e) {
   RETURN_IF_ERROR(CopyFormatFromName(copy_format_).status());
   for (size_t i = 0; i < outputs_->size(); ++i) {
     StreamInfo out = in;
-    out.producer = std::string("segsplit ") + kVersion;
+    out.producer = ProducerName("segsplit");
     out.stream_id = RandomHexId();
     out.created_at = NowIso8601();
     out.segment = static_cast<int>(i);

@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   using segstream::toc::kToolName;
   segstream::toc::TocOptions o;
   CLI::App app{"toc: list, verify and extract the contents of a segstream without a database"};
-  app.set_version_flag("--version", std::string(kToolName) + " (segstream) " +
-                                        segstream::toc::kVersion);
+  segstream::AddVersionFlag(app, kToolName);
   app.add_option("file", o.input, "stream to read; - or nothing for stdin");
   app.add_flag("--json", o.json, "print the listing (or the --verify verdict) as one JSON document");
   app.add_flag("--verify", o.verify,

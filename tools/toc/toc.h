@@ -11,7 +11,6 @@
 namespace segstream::toc {
 
 inline constexpr const char* kToolName = "toc";
-inline constexpr const char* kVersion = "0.1.0";
 
 struct TocOptions {
   std::string input = "-";  // FILE, or "-" for stdin

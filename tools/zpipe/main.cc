@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Compress or decompress a segstream frame by frame (toc still lists it, checksums "
                "and digests still verify), or any other input as standard zstd, lz4 or gzip.",
                zp::kToolName};
-  app.set_version_flag("-V,--version", std::string(zp::kToolName) + " (segstream) " + zp::kVersion);
+  segstream::AddVersionFlag(app, zp::kToolName, "-V,--version");
   app.add_option("-c,--codec", codec, "zstd, lz4, gzip or none (default zstd)")
       ->check(CLI::IsMember({"zstd", "lz4", "gzip", "none"}));
   auto* level = app.add_option(
@@ -44,9 +44,7 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", o.output, "write to FILE instead of stdout");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
   app.add_flag("-q,--quiet", o.quiet, "no progress, only errors");
-  app.add_option("--progress", progress_value,
-                 "live progress on stderr when it is a terminal; --progress=json for NDJSON")
-      ->expected(0, 1);
+  segstream::AddProgressFlag(app, &progress_value);
   app.add_option("FILE", o.input, "input file (default stdin; - is stdin)");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, zp::kToolName)) return *exit_code;
@@ -69,9 +67,8 @@ int main(int argc, char** argv) {
       }
     }
   }
-  if (app.count("--progress") > 0 && !segstream::ParseProgressMode(progress_value, &o.progress))
-    return segstream::ReportError(zp::kToolName,
-                                  Status::Usage("--progress takes tty or json, not " + progress_value));
+  if (auto st = segstream::ProgressFromFlag(progress_value, &o.progress); !st.ok())
+    return segstream::ReportError(zp::kToolName, st);
 
   Status st = zp::ValidateOptions(&o);
   if (st.ok()) st = zp::Run(o);

@@ -8,7 +8,6 @@
 namespace segstream::zpipe {
 
 inline constexpr const char* kToolName = "zpipe";
-inline constexpr const char* kVersion = "0.1.0";
 
 // Checks option combinations main.cc cannot (level range per codec); kUsage when wrong.
 Status ValidateOptions(Options* options);

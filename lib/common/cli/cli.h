@@ -13,6 +13,8 @@
 #include <optional>
 
 #include "lib/common/base/status.h"
+#include "lib/common/cli/version.h"
+#include "lib/common/io/progress.h"
 
 namespace segstream {
 
@@ -39,6 +41,25 @@ inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv,
     return kExitUsage;
   }
   return std::nullopt;
+}
+
+// --version (or `names`, zpipe adds -V as zstd has it): prints VersionLine(tool), exit 0.
+inline void AddVersionFlag(CLI::App& app, const std::string& tool,
+                           const std::string& names = "--version") {
+  app.set_version_flag(names, VersionLine(tool), "print the version and exit");
+}
+
+// --progress[=tty|json], spelled the same in every binary: a flag, so "--progress FILE"
+// never takes FILE as its value. `value` stays "" when not given; ProgressFromFlag reads it.
+inline CLI::Option* AddProgressFlag(CLI::App& app, std::string* value) {
+  return app.add_flag("--progress{tty}", *value,
+                      "live progress on stderr when it is a terminal; --progress=json for NDJSON");
+}
+
+// The mode --progress asked for; one usage error, worded once, for any other value.
+inline Status ProgressFromFlag(const std::string& value, ProgressMode* mode) {
+  if (value.empty() || ParseProgressMode(value, mode)) return Status::Ok();
+  return Status::Usage("--progress takes tty or json, not '" + value + "'");
 }
 
 }  // namespace segstream

@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_writer.h"
 #include "lib/common/pg/table_filter.h"
@@ -121,7 +122,7 @@ Status Run(const Options& o) {
   BufferedSink sink(1, "stdout");
   StreamWriter writer(&sink, wo);
   StreamInfo si;
-  si.producer = "copy-to-stream 0.1.0";
+  si.producer = segstream::ProducerName("copy-to-stream");
   si.stream_id = RandomHexId();
   si.created_at = NowIso8601();
   si.encoding = o.encoding;

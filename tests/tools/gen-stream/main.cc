@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/format/checksum.h"
 #include "lib/common/format/codec.h"
@@ -183,7 +184,7 @@ Status Generate(const GenOptions& o) {
   BufferedSink sink(1, "stdout");
   StreamWriter writer(&sink, wo);
   StreamInfo info;
-  info.producer = "gen-stream 0.1.0";
+  info.producer = segstream::ProducerName("gen-stream");
   info.stream_id = "00000000000000000000000000000" + std::to_string(100 + o.segment + 1);
   info.created_at = "2024-01-02T03:04:05Z";
   info.server_version = "15.4";

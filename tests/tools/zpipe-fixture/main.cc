@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/format/codec.h"
 #include "lib/common/stream/stream_writer.h"
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
   BufferedSink sink(1, "stdout");
   StreamWriter writer(&sink, wo);
   StreamInfo info;
-  info.producer = "zpipe-fixture 0.1.0";
+  info.producer = segstream::ProducerName("zpipe-fixture");
   info.stream_id = RandomHexId();
   info.created_at = NowIso8601();
   info.encoding = "UTF8";
