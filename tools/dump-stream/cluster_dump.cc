@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "lib/common/format/format.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
@@ -137,8 +138,8 @@ Status RunClusterDump(const DumpOptions& o) {
   }
   TempFile pre_data, post_data;
   if (o.schema) {
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), facts.profile, o, "", "pre-data"));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), facts.profile, o, "", "post-data"));
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPreData));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPostData));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {
@@ -205,8 +206,8 @@ Status RunClusterDump(const DumpOptions& o) {
     info.extra["segment_streams"] = outputs;
     RETURN_IF_ERROR(writer.Begin(info));
     if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
-    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, "pre-data", pre_data.path()));
-    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, "post-data", post_data.path()));
+    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
+    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
     if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
     RETURN_IF_ERROR(writer.Finish());
     RETURN_IF_ERROR(sink.Flush());

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "lib/common/format/format.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/pg/foreign_keys.h"
@@ -221,9 +222,9 @@ Status RunDump(const DumpOptions& o) {
   TempFile pre_data, post_data;
   if (o.WantsSchema()) {
     // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, "pre-data",
+    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, format::section::kPreData,
                                                  large_objects.has_value()));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, "post-data"));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, format::section::kPostData));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {
@@ -272,10 +273,10 @@ Status RunDump(const DumpOptions& o) {
   if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
   if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
   Json sections = Json::array();
-  if (globals) sections.push_back("globals");
-  if (o.WantsSchema()) sections.push_back("pre-data");
-  if (o.WantsSchema()) sections.push_back("post-data");
-  if (sequences) sections.push_back("sequences");
+  if (globals) sections.push_back(format::section::kGlobals);
+  if (o.WantsSchema()) sections.push_back(format::section::kPreData);
+  if (o.WantsSchema()) sections.push_back(format::section::kPostData);
+  if (sequences) sections.push_back(format::section::kSequences);
   if (!sections.empty()) info.extra["sql_sections"] = sections;
   info.extra["tables"] = AnnouncedTables(tables, items);
 
@@ -292,7 +293,7 @@ Status RunDump(const DumpOptions& o) {
   // Globals and pre-data come before the first table: a loader creates the roles and
   // tables before any row arrives.
   if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
-  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, "pre-data", pre_data.path()));
+  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
 
   JobQueue queue(&items);
   if (jobs == 1) {
@@ -308,7 +309,7 @@ Status RunDump(const DumpOptions& o) {
   Status failed = queue.TakeError();
   if (!failed.ok()) return failed;  // no stream trailer: readers see a truncated stream
 
-  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, "post-data", post_data.path()));
+  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
   if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
 
   RETURN_IF_ERROR(writer.Finish());

@@ -1,5 +1,6 @@
 #include "tools/dump-stream/schema_dump.h"
 
+#include "lib/common/format/format.h"
 #include "lib/common/pg/pg_client.h"
 #include "lib/common/pg/pg_conn.h"
 #include "tools/dump-stream/snapshot.h"
@@ -94,7 +95,7 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
   // which pg_dump files under post-data; table rows are in the data section either way.
   // Pre-data keeps it, leaving out the large objects' shells (lo_create, owner, grants),
   // unless the stream carries their bytes.
-  if (section == "pre-data" && !large_object_shells) spec.argv.push_back("--schema-only");
+  if (section == format::section::kPreData && !large_object_shells) spec.argv.push_back("--schema-only");
   for (auto& a : PgDumpSelectionArgs(o)) spec.argv.push_back(std::move(a));
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
@@ -140,7 +141,7 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter) {
     if (selected) seqs.push_back(std::move(s));
   }
   SqlSection section;
-  section.section = "sequences";
+  section.section = format::section::kSequences;
   section.extra["sequences"] = Json::array();
   constexpr size_t kBatch = 500;
   for (size_t start = 0; start < seqs.size(); start += kBatch) {
@@ -190,7 +191,7 @@ Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const 
     return std::move(st).WithHint("reading roles' passwords takes a superuser; without one, "
                                   "leave out --globals");
   SqlSection section;
-  section.section = "globals";
+  section.section = format::section::kGlobals;
   section.sql = std::move(r.out);
   section.extra["format"] = "pg_dumpall-plain";
   return section;

@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lib/common/format/format.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
 #include "lib/common/pg/table_filter.h"
@@ -44,7 +45,7 @@ Status ValidateOptions(const LoadOptions& o) {
   if (o.schema && o.single_transaction)
     return Status::Usage("--schema cannot be combined with --single-transaction")
         .WithHint("pg_restore applies the schema on connections of its own");
-  if (o.clean && !o.RunsSection("pre-data"))
+  if (o.clean && !o.RunsSection(format::section::kPreData))
     return Status::Usage("--clean needs --schema (or --section=pre-data): it drops what pre-data "
                          "creates");
   if (o.clean && o.create_db)
@@ -115,19 +116,19 @@ void Warn(const LoadOptions& o, const std::string& msg) {
 Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* state) {
   const SqlSection& sql = ev.sql;
   if (o.dry_run) return Status::Ok();
-  if (sql.section == "globals") {
+  if (sql.section == format::section::kGlobals) {
     if (!o.globals) return Status::Ok();
     if (state->globals_seen) return Status::Ok();  // concatenated streams: the first wins
     state->globals_seen = true;
     return ApplyGlobals(o.conn, sql.sql, o.quiet);
   }
-  if (sql.section == "sequences") {
+  if (sql.section == format::section::kSequences) {
     // Data, not SQL: applied after the rows with or without --schema (schema_apply.h).
-    if (!o.no_sequences && o.RunsSection("data")) state->sequences.push_back(sql);
+    if (!o.no_sequences && o.RunsSection(format::section::kData)) state->sequences.push_back(sql);
     return Status::Ok();
   }
   if (!o.RunsSection(sql.section)) return Status::Ok();
-  if (sql.section == "pre-data") {
+  if (sql.section == format::section::kPreData) {
     if (state->pre_data && state->pre_data->complete()) return Status::Ok();  // a later stream's
     if (state->table_seen) {
       if (!state->warned_no_schema) Warn(o, "pre-data arrived after table rows; not applied");
@@ -136,23 +137,23 @@ Status OnSql(const LoadOptions& o, const Event& ev, PGconn* control, ReadState* 
     }
     if (!IsArchiveSection(sql))
       return Status::Corrupt("the pre-data section is not a pg_dump archive");
-    if (!state->pre_data) state->pre_data = std::make_unique<ArchiveAssembler>("pre-data");
+    if (!state->pre_data) state->pre_data = std::make_unique<ArchiveAssembler>(format::section::kPreData);
     bool complete = false;
     RETURN_IF_ERROR(state->pre_data->Add(sql, &complete));
     if (!complete) return Status::Ok();
-    if (state->journal && state->journal->SectionDone(state->resume_key, "pre-data")) {
+    if (state->journal && state->journal->SectionDone(state->resume_key, format::section::kPreData)) {
       Warn(o, "pre-data was applied by an earlier run (journal); not applied again");
       return Status::Ok();
     }
-    RETURN_IF_ERROR(RestoreArchive(control, o, state->pre_data->path(), "pre-data", 1));
-    if (state->journal) RETURN_IF_ERROR(state->journal->MarkSection(state->resume_key, "pre-data"));
+    RETURN_IF_ERROR(RestoreArchive(control, o, state->pre_data->path(), format::section::kPreData, 1));
+    if (state->journal) RETURN_IF_ERROR(state->journal->MarkSection(state->resume_key, format::section::kPreData));
     return Status::Ok();
   }
-  if (sql.section == "post-data") {
+  if (sql.section == format::section::kPostData) {
     if (state->post_data && state->post_data->complete()) return Status::Ok();
     if (!IsArchiveSection(sql))
       return Status::Corrupt("the post-data section is not a pg_dump archive");
-    if (!state->post_data) state->post_data = std::make_unique<ArchiveAssembler>("post-data");
+    if (!state->post_data) state->post_data = std::make_unique<ArchiveAssembler>(format::section::kPostData);
     state->post_data_key = state->resume_key;
     bool complete = false;
     return state->post_data->Add(sql, &complete);
@@ -203,7 +204,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
     const std::string& n = name->get_ref<const std::string&>();
     announced_names.emplace(s, n);
     if (!filter.empty() && !filter.Matches(s, n)) continue;
-    if (!o.Listed(s, n) || !o.RunsSection("data")) continue;
+    if (!o.Listed(s, n) || !o.RunsSection(format::section::kData)) continue;
     std::string target = resolver.TargetName(s, n);
     int remaining = count;
     if (state->journal) {
@@ -291,7 +292,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
       }
       case EventType::kTableBegin: {
         const TableInfo& info = ev.table->info;
-        if (o.RunsSection("pre-data") && !state->table_seen && !state->pre_data &&
+        if (o.RunsSection(format::section::kPreData) && !state->table_seen && !state->pre_data &&
             !state->warned_no_schema &&
             !o.dry_run) {
           Warn(o, "--schema: the stream has no pre-data section; loading rows into existing tables");
@@ -310,7 +311,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
         ++state->tables_selected;
         // --section without data, or a table -L leaves out: read and verified only.
-        if (!o.RunsSection("data") || !o.Listed(info.schema, info.name)) break;
+        if (!o.RunsSection(format::section::kData) || !o.Listed(info.schema, info.name)) break;
         bool keep_rows = false;
         if (state->journal) {
           auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
@@ -576,11 +577,11 @@ Status RunLoad(const LoadOptions& o) {
       bytes += t->bytes;
     }
   }
-  if (o.RunsSection("post-data") && !o.dry_run) {
+  if (o.RunsSection(format::section::kPostData) && !o.dry_run) {
     // After every table committed: indexes and constraints build once over full tables, on
     // --jobs connections in pg_restore's dependency order.
     if (state.post_data && state.post_data->complete()) {
-      if (journal && journal->SectionDone(state.post_data_key, "post-data")) {
+      if (journal && journal->SectionDone(state.post_data_key, format::section::kPostData)) {
         Warn(o, "post-data was applied by an earlier run (journal); not applied again");
       } else {
         // An earlier run that started post-data may have built part of it.
@@ -589,14 +590,14 @@ Status RunLoad(const LoadOptions& o) {
           RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, "post-data started"));
         Status st = partly_built ? ReapplyPostData(o, state.post_data->path())
                                  : RestoreArchive(control.get(), o, state.post_data->path(),
-                                                  "post-data", o.jobs);
+                                                  format::section::kPostData, o.jobs);
         if (!st.ok()) {
           PrintOutcomes(tasks);
           return std::move(st).WithHint(
               "the rows are committed; fix the cause and apply the rest with toc "
               "--extract-schema (post-data) and psql");
         }
-        if (journal) RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, "post-data"));
+        if (journal) RETURN_IF_ERROR(journal->MarkSection(state.post_data_key, format::section::kPostData));
       }
     }
   }
@@ -617,7 +618,7 @@ Status RunLoad(const LoadOptions& o) {
       return st;
     }
   }
-  if (o.Analyzes() && o.RunsSection("data") && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(conn_options, o.jobs, tasks));
+  if (o.Analyzes() && o.RunsSection(format::section::kData) && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(conn_options, o.jobs, tasks));
   // Complete: nothing is left to resume, so the journal goes (a failed table under
   // --on-error-continue keeps it, for the run that loads it).
   if (journal && !failed && !o.keep_journal) {

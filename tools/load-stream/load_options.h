@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/format/format.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
 #include "lib/common/pg/table_selection.h"
@@ -49,9 +50,9 @@ struct LoadOptions {
   // values) and post-data; pre-data and post-data imply --schema. Empty: all that apply.
   std::vector<std::string> sections;
   bool RunsSection(const std::string& section) const {
-    if (sections.empty()) return section == "data" || schema;
+    if (sections.empty()) return section == format::section::kData || schema;
     for (const auto& s : sections)
-      if (s == section) return section == "data" || schema;
+      if (s == section) return section == format::section::kData || schema;
     return false;
   }
   bool globals = false;        // roles and tablespaces, before everything else

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/format/format.h"
 #include "lib/common/io/termination.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
@@ -75,7 +76,9 @@ int main(int argc, char** argv) {
   app.add_option("--section", o.sections,
                  "restore only this section: pre-data, data (rows and sequence values) or "
                  "post-data (repeatable, as pg_restore's; pre-data and post-data imply --schema)")
-      ->check(CLI::IsMember({"pre-data", "data", "post-data"}))
+      ->check(CLI::IsMember(std::vector<std::string>{segstream::format::section::kPreData,
+                                                     segstream::format::section::kData,
+                                                     segstream::format::section::kPostData}))
       ->allow_extra_args(false);
   app.add_flag("--globals", o.globals, "create the stream's roles and tablespaces first");
   app.add_flag("--create-db", o.create_db,
@@ -132,7 +135,7 @@ int main(int argc, char** argv) {
     o.use_list = std::move(list.value());
   }
   for (const auto& section : o.sections)
-    if (section != "data") o.schema = true;
+    if (section != segstream::format::section::kData) o.schema = true;
   segstream::InstallTerminationHandling(kTool);
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);

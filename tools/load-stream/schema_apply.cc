@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "lib/common/format/format.h"
 #include "lib/common/pg/pg_client.h"
 #include "lib/common/io/child_process.h"
 #include "lib/common/base/text_escape.h"
@@ -175,7 +176,7 @@ Status DropKeysBetweenCleanedTables(PGconn* conn, const LoadOptions& o, const st
 
 Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
   ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(options)));
-  return RunStatements(conn.get(), SplitSqlStatements(sql), "globals", ExistingGlobal, quiet).status();
+  return RunStatements(conn.get(), SplitSqlStatements(sql), format::section::kGlobals, ExistingGlobal, quiet).status();
 }
 
 Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
@@ -193,7 +194,7 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   spec.argv.push_back(path);
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   RETURN_IF_ERROR(ChildStatus("pg_restore --section=post-data --file=-", r));
-  ASSIGN_OR_RETURN(size_t kept, RunStatements(conn.get(), SplitSqlStatements(r.out), "post-data",
+  ASSIGN_OR_RETURN(size_t kept, RunStatements(conn.get(), SplitSqlStatements(r.out), format::section::kPostData,
                                               ExistingPostDataObject, o.quiet));
   if (kept > 0 && !o.quiet)
     std::fprintf(stderr,
@@ -225,7 +226,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.argv.push_back("--verbose");
     spec.echo_stderr = true;
   }
-  if (o.clean && section == "pre-data") {
+  if (o.clean && section == format::section::kPreData) {
     RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, o, path));
     spec.argv.push_back("--clean");
     if (o.if_exists) spec.argv.push_back("--if-exists");
@@ -236,7 +237,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   Status st = ChildStatus("pg_restore --section=" + section, r);
-  if (!st.ok() && section == "pre-data")
+  if (!st.ok() && section == format::section::kPreData)
     return std::move(st).WithHint(
         "the target must not have these objects yet (an empty database, or --create-db), "
         "or --clean drops them first; "

@@ -4,6 +4,7 @@
 // are plain SQL already. Rows are not decoded, only their frames checked.
 #include <set>
 
+#include "lib/common/format/format.h"
 #include "lib/common/io/child_process.h"
 #include "lib/common/base/text_escape.h"
 #include "lib/common/stream/schema_archive.h"
@@ -82,7 +83,7 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
     if (sql) {
       RETURN_IF_ERROR(Write(out, s.sql));
       if (!s.sql.empty() && s.sql.back() != '\n') RETURN_IF_ERROR(Write(out, "\n"));
-    } else if (s.section == "sequences" && s.extra.contains("sequences") &&
+    } else if (s.section == format::section::kSequences && s.extra.contains("sequences") &&
                s.extra["sequences"].is_array()) {
       // pg_restore -l style: one line per object, which load-stream -L reads back.
       for (const Json& q : s.extra["sequences"]) {

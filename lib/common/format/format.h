@@ -80,4 +80,14 @@ std::string_view FrameTypeName(uint8_t type);
 std::string_view CodecName(Codec codec);
 bool ParseCodecName(std::string_view name, Codec* codec);
 
+// The sections of a dump, as pg_dump names them: SQL sections a stream may carry (segstream(5))
+// and "data", its rows. A reader never runs a section whose name it does not know.
+namespace section {
+inline constexpr const char* kGlobals = "globals";
+inline constexpr const char* kPreData = "pre-data";
+inline constexpr const char* kData = "data";
+inline constexpr const char* kPostData = "post-data";
+inline constexpr const char* kSequences = "sequences";
+}  // namespace section
+
 }  // namespace segstream::format
