@@ -477,3 +477,13 @@ for cut in range(len(data)):
     [ "$(pg_table_hash tocpg postgres direct_$fmt)" = "$(pg_table_hash tocpg postgres via_$fmt)" ]
   done
 }
+
+@test "the committed fuzz seeds are intact streams: toc --verify passes each" {
+  local f n=0
+  for f in "$BATS_TEST_DIRNAME"/../fuzz/*.sgs; do
+    run --separate-stderr toc --verify --quiet "$f"
+    [ "$status" -eq 0 ] || { echo "not intact: $f ($stderr)"; return 1; }
+    n=$((n + 1))
+  done
+  [ "$n" -ge 8 ]
+}

@@ -24,7 +24,7 @@ constexpr uint64_t kProgressEveryBytes = 1 << 20;
 }  // namespace
 
 std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
-                         const std::string& copy_format) {
+                         CopyFormat copy_format) {
   std::string columns;
   for (const std::string& c : table.copy_columns) {
     if (!columns.empty()) columns += ", ";
@@ -43,7 +43,8 @@ std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
            " WHERE " + cond + ")";
   }
   sql += " TO STDOUT";
-  if (copy_format != "text") sql += " WITH (FORMAT " + copy_format + ")";
+  if (copy_format != CopyFormat::kText)
+    sql += std::string(" WITH (FORMAT ") + CopyFormatName(copy_format) + ")";
   return sql;
 }
 

@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/pg/copy_rows.h"
 #include "lib/common/io/progress.h"
 #include "lib/common/stream/stream_writer.h"
@@ -22,7 +23,7 @@ namespace segstream {
 // COPY for one table or one block range of it, with an explicit column list so generated
 // columns are left out. Identifiers are quoted; the only other text is numbers we made.
 std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
-                         const std::string& copy_format);
+                         CopyFormat copy_format);
 
 class CopyOutSession {
  public:

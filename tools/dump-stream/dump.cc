@@ -34,9 +34,6 @@ const std::string kProducer = ProducerName("dump-stream");
 
 Status ValidateOptions(const DumpOptions& o) {
   if (o.jobs < 1) return Status::Usage("--jobs must be at least 1");
-  if (o.copy_format != "text" && o.copy_format != "csv" && o.copy_format != "binary") {
-    return Status::Usage("--format takes text, csv or binary, not '" + o.copy_format + "'");
-  }
   if (o.segments < 0) return Status::Usage("--segments must not be negative");
   if (o.segment < -1) return Status::Usage("--segment must not be negative");
   if (o.schema_only && o.data_only)
@@ -157,7 +154,7 @@ class JobQueue {
   Status first_error_;
 };
 
-Status DumpItem(PGconn* conn, const WorkItem& item, const std::string& copy_format,
+Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format,
                 StreamWriter* writer, Progress* progress, const std::atomic<bool>* cancelled) {
   const std::string qualified = item.info.QualifiedName();
   Json where = {{"table", qualified}, {"part", item.info.part}, {"parts", item.info.parts}};
@@ -165,7 +162,7 @@ Status DumpItem(PGconn* conn, const WorkItem& item, const std::string& copy_form
   ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, writer->NewTable(item.info));
   CopyOutSession session(conn, progress, cancelled);
   Status st = session.Run(BuildCopySql(*item.table, item.range, copy_format),
-                          CopyFormatNamed(copy_format), table.get());
+                          copy_format, table.get());
   if (!st.ok()) return std::move(st).WithTable(qualified);
   RETURN_IF_ERROR(table->Finish());
   where["rows"] = table->totals().rows;
@@ -174,7 +171,7 @@ Status DumpItem(PGconn* conn, const WorkItem& item, const std::string& copy_form
   return Status::Ok();
 }
 
-void JobLoop(PGconn* conn, const std::string& copy_format, StreamWriter* writer,
+void JobLoop(PGconn* conn, CopyFormat copy_format, StreamWriter* writer,
              Progress* progress, JobQueue* queue) {
   while (const WorkItem* item = queue->Next()) {
     Status st = DumpItem(conn, *item, copy_format, writer, progress, queue->cancelled());
@@ -301,7 +298,7 @@ Status RunDump(const DumpOptions& o) {
   } else {
     std::vector<std::thread> threads;
     for (int i = 0; i < jobs; ++i) {
-      threads.emplace_back(JobLoop, job_conns[i].get(), std::cref(o.copy_format), &writer,
+      threads.emplace_back(JobLoop, job_conns[i].get(), o.copy_format, &writer,
                            &progress, &queue);
     }
     for (std::thread& t : threads) t.join();

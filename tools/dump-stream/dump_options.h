@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
 #include "lib/common/pg/table_selection.h"
@@ -19,7 +20,7 @@ struct DumpOptions {
   std::string snapshot;      // import this snapshot instead of exporting one
   std::string lock_wait_timeout;  // a PostgreSQL interval/ms value; "" waits forever
   TableSelection selection;  // -t -n -T -N and the table files
-  std::string copy_format = "text";  // text | csv | binary
+  CopyFormat copy_format = CopyFormat::kText;
   uint64_t split_larger_than = 0;    // 0: never split
   int segment = -1;
   int segments = 0;

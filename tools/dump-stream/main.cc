@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
                  "fail instead of waiting longer than this for a table lock (e.g. 10s, 500ms; "
                  "default: wait)");
   o.selection.AddOptions(app, "dump", /*one_value_each=*/false);
-  app.add_option("-F,--format", o.copy_format, "COPY format: text (default), csv or binary");
+  std::string format_name;
+  app.add_option("-F,--format", format_name, "COPY format: text (default), csv or binary");
   app.add_option("--split-larger-than", split,
                  "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel");
   app.add_option("--segment", o.segment, "record this stream as MPP segment ID");
@@ -94,6 +95,14 @@ int main(int argc, char** argv) {
   segstream::InstallTerminationHandling("dump-stream");
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);
+  if (!format_name.empty()) {
+    auto format = segstream::ParseCopyFormat(format_name);
+    if (!format)
+      return segstream::ReportError(
+          kTool, segstream::Status::Usage("--format takes text, csv or binary, not '" +
+                                          format_name + "'"));
+    o.copy_format = *format;
+  }
   if (!split.empty()) {
     auto size = segstream::ParseSize(split);
     if (!size.ok()) return segstream::ReportError(kTool, size.status());

@@ -34,7 +34,7 @@ class Collector {
     ASSIGN_OR_RETURN(StreamInfo info, StreamInfo::FromJson(j));
     info.segment = o_.segment;
     info.segments = o_.segments;
-    format_ = CopyFormatNamed(info.copy_format);
+    format_ = info.copy_format;
     RETURN_IF_ERROR(outputs_.OpenTarget(target, o_.segment, /*force=*/true, WriterOptions{}));
     command_ = !target.empty() && target[0] == '|';
     return outputs_[0].writer->Begin(info);

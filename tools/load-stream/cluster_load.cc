@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
 #include "lib/common/pg/pg_conn.h"
@@ -53,7 +54,7 @@ class ClusterLoad {
 };
 
 // Every segment's stream must be that segment's share of a cluster of this size.
-Status CheckStreams(const std::vector<Json>& streams, std::string* copy_format) {
+Status CheckStreams(const std::vector<Json>& streams, CopyFormat* copy_format) {
   const size_t m = streams.size();
   for (size_t i = 0; i < m; ++i) {
     const Json& s = streams[i];
@@ -70,10 +71,12 @@ Status CheckStreams(const std::vector<Json>& streams, std::string* copy_format) 
           .WithHint("re-split the streams for this cluster first: cat seg*.sgs | segsplit "
                     "--segments " + std::to_string(m) + " -o 'new%d.sgs'");
     }
-    std::string format = s.value("copy_format", std::string("text"));
-    if (i == 0) *copy_format = format;
-    if (format != *copy_format || (format != "text" && format != "csv" && format != "binary"))
+    // The agents' own report, of headers they parsed: a name that does not parse is as
+    // much a disagreement as a different one.
+    auto format = ParseCopyFormat(s.value("copy_format", std::string("text")));
+    if (!format || (i > 0 && *format != *copy_format))
       return Status::Corrupt("the segment streams disagree on their COPY format");
+    *copy_format = *format;
   }
   return Status::Ok();
 }
@@ -126,7 +129,7 @@ Status RunClusterLoad(const LoadOptions& o) {
   ASSIGN_OR_RETURN(std::vector<Json> streams,
                    agents.AskEverywhere("serve", "--agent-input " + EncodeAgentArgument(o.segment_input),
                                         "cannot open the segment streams"));
-  std::string copy_format;
+  CopyFormat copy_format = CopyFormat::kText;
   RETURN_IF_ERROR(CheckStreams(streams, &copy_format));
 
   uint64_t tables = 0, rows = 0, committed = 0;

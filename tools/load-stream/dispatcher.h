@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/format/stream_meta.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/target_tables.h"
@@ -60,7 +61,7 @@ struct Task {
   std::string source;  // the table as the stream names it
   std::shared_ptr<const TargetPlan> plan;
   std::string encoding;
-  std::string copy_format;
+  CopyFormat copy_format = CopyFormat::kText;
   int part = 0;
   int parts = 1;
   std::string schema;      // the stream's names, as the resume journal keys them

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/cluster/agent_channel.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/format/format.h"
@@ -44,7 +45,7 @@ class StreamServer {
     const StreamInfo& info = *e.stream;
     copy_format_ = info.copy_format;
     return Json{{"segment", info.segment}, {"segments", info.segments},
-                {"copy_format", info.copy_format}, {"encoding", info.encoding},
+                {"copy_format", CopyFormatName(info.copy_format)}, {"encoding", info.encoding},
                 {"stream_id", info.stream_id}, {"input", name_}};
   }
 
@@ -124,7 +125,7 @@ class StreamServer {
     auto put = [&](std::span<const uint8_t> bytes) { return WriteWatching(pipe.get(), bytes, fd); };
     // Binary COPY input needs its file header and trailer around the tuples, which are all
     // a stream stores.
-    const bool binary = copy_format_ == "binary" && !skip;
+    const bool binary = copy_format_ == CopyFormat::kBinary && !skip;
     if (binary) RETURN_IF_ERROR(put(format::kPgBinaryHeader));
     for (;;) {
       Event e;
@@ -191,7 +192,7 @@ class StreamServer {
   pid_t child_ = -1;
   std::string command_;
   std::string name_;
-  std::string copy_format_;
+  CopyFormat copy_format_ = CopyFormat::kText;
   std::unique_ptr<BufferedSource> source_;
   std::unique_ptr<StreamReader> reader_;
   uint32_t current_ = 0;  // the table whose rows come next

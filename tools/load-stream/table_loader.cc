@@ -64,7 +64,7 @@ Status TableLoader::SetEncoding(const Task& task) {
   // (identifiers may be any Unicode) stays UTF8. Binary fields are converted by the types'
   // receive functions, which follow client_encoding, so binary sets it to the stream's.
   std::string want = "UTF8";
-  if (task.copy_format == "binary" && !task.encoding.empty()) want = task.encoding;
+  if (task.copy_format == CopyFormat::kBinary && !task.encoding.empty()) want = task.encoding;
   if (want == client_encoding_) return Status::Ok();
   auto res = Exec(conn_.get(), "SET client_encoding TO " + QuoteLiteral(want));
   if (!res.ok()) return res.take_status().Prefix("cannot set client_encoding to " + want);
@@ -158,10 +158,8 @@ Status TableLoader::Load(Task* task, bool* aborted) {
   // truncated in this very (sub)transaction.
   freeze = freeze && !plan.partitioned;
   std::string sql = "COPY " + plan.qualified + " " + plan.column_list + " FROM STDIN WITH (FORMAT " +
-                    (task->copy_format == "csv" || task->copy_format == "binary"
-                         ? task->copy_format
-                         : std::string("text"));
-  if (task->copy_format != "binary" && !task->encoding.empty())
+                    CopyFormatName(task->copy_format);
+  if (task->copy_format != CopyFormat::kBinary && !task->encoding.empty())
     sql += ", ENCODING " + QuoteLiteral(task->encoding);
   if (freeze) sql += ", FREEZE";
   sql += ")";
@@ -172,7 +170,7 @@ Status TableLoader::Load(Task* task, bool* aborted) {
       return fail(ServerError(conn_.get(), "cannot start COPY into " + plan.qualified, res.get()),
                   false);
   }
-  bool binary = task->copy_format == "binary";
+  bool binary = task->copy_format == CopyFormat::kBinary;
   if (binary) {
     Status st = Put(format::kPgBinaryHeader);
     if (!st.ok()) return fail(std::move(st), true);

@@ -78,7 +78,7 @@ std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
   return sql;
 }
 
-Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& copy_format,
+Status TargetResolver::CheckColumns(const TableInfo& info, CopyFormat copy_format,
                                     const std::string& oid, const std::string& qualified) {
   // Greenplum 6 (a 9.4 catalog) has no generated columns.
   const std::string sql = std::string("SELECT attname, format_type(atttypid, atttypmod), ") +
@@ -104,7 +104,7 @@ Status TargetResolver::CheckColumns(const TableInfo& info, const std::string& co
                             qualified + " is generated and cannot be loaded");
     // Binary COPY reads each field with the target type's receive function, so the types
     // must be the same; text and csv go through the input functions, which convert.
-    if (copy_format == "binary" && it->second.type != c.type)
+    if (copy_format == CopyFormat::kBinary && it->second.type != c.type)
       return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " is " +
                             c.type + " in the stream but " + it->second.type + " in " + qualified +
                             " (binary format needs identical types)");
@@ -143,7 +143,7 @@ std::shared_ptr<TargetPlan> LargeObjectsPlan() {
 }  // namespace
 
 Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInfo& info,
-                                                                  const std::string& copy_format,
+                                                                  CopyFormat copy_format,
                                                                   bool execute_create) {
   // Never mapped, redirected or created: they are objects of the database, not a table.
   if (IsLargeObjectsTable(info)) return std::shared_ptr<const TargetPlan>(LargeObjectsPlan());

@@ -45,7 +45,7 @@ class TargetResolver {
   // the table when it is missing (and not to be created) or its columns do not fit. With
   // `execute_create` false a missing table is not created here: create_sql says how.
   Result<std::shared_ptr<const TargetPlan>> Resolve(const TableInfo& info,
-                                                    const std::string& copy_format,
+                                                    CopyFormat copy_format,
                                                     bool execute_create);
   // The quoted target name of a stream's table, as Resolve would choose it.
   std::string TargetName(const std::string& source_schema, const std::string& source_name) const;
@@ -54,7 +54,7 @@ class TargetResolver {
  private:
   std::pair<std::string, std::string> MapName(const std::string& source_schema,
                                               const std::string& source_name) const;
-  Status CheckColumns(const TableInfo& info, const std::string& copy_format, const std::string& oid,
+  Status CheckColumns(const TableInfo& info, CopyFormat copy_format, const std::string& oid,
                       const std::string& qualified);
 
   PGconn* conn_;

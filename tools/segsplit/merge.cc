@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
@@ -44,7 +45,7 @@ struct Shared {
     std::vector<std::pair<std::string, TableTotals>> others;
   };
   std::map<std::string, Replica> replicas;
-  std::string copy_format;
+  CopyFormat copy_format = CopyFormat::kText;
   std::string encoding;
   UniqueFd out_fd;
   std::unique_ptr<BufferedSink> sink;
@@ -96,8 +97,8 @@ class InputThread {
           if (e.stream->copy_format != shared_->copy_format ||
               e.stream->encoding != shared_->encoding) {
             return Status::Usage(InputName(path_) + " stream " + std::to_string(e.stream_number) +
-                                 " has copy format " + e.stream->copy_format + " and encoding " +
-                                 e.stream->encoding + ", the output has " + shared_->copy_format +
+                                 " has copy format " + CopyFormatName(e.stream->copy_format) + " and encoding " +
+                                 e.stream->encoding + ", the output has " + CopyFormatName(shared_->copy_format) +
                                  " and " + shared_->encoding);
           }
           break;
@@ -189,8 +190,9 @@ Status BeginOutput(Shared* s) {
   StreamInfo info = *s->headers[0];
   for (const auto& h : s->headers) {
     if (h->copy_format != info.copy_format || h->encoding != info.encoding)
-      return Status::Usage("inputs differ in copy format or encoding (" + info.copy_format + "/" +
-                           info.encoding + " and " + h->copy_format + "/" + h->encoding + ")")
+      return Status::Usage(std::string("inputs differ in copy format or encoding (") +
+                           CopyFormatName(info.copy_format) + "/" + info.encoding + " and " +
+                           CopyFormatName(h->copy_format) + "/" + h->encoding + ")")
           .WithHint("merge streams of one format and encoding only");
   }
   s->copy_format = info.copy_format;

@@ -81,18 +81,11 @@ Status PlacementRules::AddKeyFile(const std::string& path) {
   return Status::Ok();
 }
 
-Result<CopyFormat> CopyFormatFromName(const std::string& name) {
-  if (name == "text") return CopyFormat::kText;
-  if (name == "csv") return CopyFormat::kCsv;
-  if (name == "binary") return CopyFormat::kBinary;
-  return Status::Corrupt("stream header names an unknown copy format '" + name + "'");
-}
-
 Result<TablePlacement> TablePlacement::Create(const PlacementRules& rules, const TableInfo& table,
-                                              const std::string& copy_format) {
+                                              CopyFormat copy_format) {
   TablePlacement p;
   p.targets_ = rules.targets;
-  ASSIGN_OR_RETURN(p.format_, CopyFormatFromName(copy_format));
+  p.format_ = copy_format;
   const std::string qualified = table.QualifiedName();
   // Objects of the database, not rows of a table: never spread, whatever the method.
   if (IsLargeObjectsTable(table)) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/hash/datum.h"
 #include "lib/common/hash/distribution_hash.h"
 #include "lib/common/format/stream_meta.h"
@@ -41,9 +42,9 @@ struct PlacementRules {
 // The resolved placement of one table's rows. Not thread-safe (owns the parser's buffers).
 class TablePlacement {
  public:
-  // Resolves the rules for `table` (read with `copy_format`: "text", "csv" or "binary").
+  // Resolves the rules for `table` (read in `copy_format`).
   static Result<TablePlacement> Create(const PlacementRules& rules, const TableInfo& table,
-                                       const std::string& copy_format);
+                                       CopyFormat copy_format);
 
   PlacementKind kind() const { return kind_; }
   // For kHash: the target of one row as COPY produced it (text/csv rows with their newline).
@@ -70,7 +71,5 @@ class TablePlacement {
   std::optional<RowPlacer> placer_;
 };
 
-// "text"/"csv"/"binary" to CopyFormat; anything else is a corrupt stream header.
-Result<CopyFormat> CopyFormatFromName(const std::string& name);
 
 }  // namespace segstream::segsplit

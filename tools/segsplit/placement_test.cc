@@ -32,7 +32,7 @@ TEST(PlacementRules, KeySpecDefaultsToPublicAndFoldsCase) {
 TEST(TablePlacement, NoKeyIsAnErrorNotRoundRobin) {
   PlacementRules r;
   r.targets = 3;
-  auto p = TablePlacement::Create(r, Table({{"id", "bigint", false}}), "text");
+  auto p = TablePlacement::Create(r, Table({{"id", "bigint", false}}), CopyFormat::kText);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().kind(), ErrorKind::kUsage);
 }
@@ -42,24 +42,24 @@ TEST(TablePlacement, RecordedPolicies) {
   r.targets = 3;
   TableInfo t = Table({{"id", "bigint", false}});
   t.distribution_policy = "random";
-  EXPECT_EQ(TablePlacement::Create(r, t, "text")->kind(), PlacementKind::kRoundRobin);
+  EXPECT_EQ(TablePlacement::Create(r, t, CopyFormat::kText)->kind(), PlacementKind::kRoundRobin);
   t.distribution_policy = "replicated";
-  EXPECT_EQ(TablePlacement::Create(r, t, "text")->kind(), PlacementKind::kReplicate);
+  EXPECT_EQ(TablePlacement::Create(r, t, CopyFormat::kText)->kind(), PlacementKind::kReplicate);
   t.distribution_policy = "hash";
   t.distribution_key = {"id"};
   t.distribution_opclasses = {"cdbhash_int8_ops"};
-  auto p = TablePlacement::Create(r, t, "text");
+  auto p = TablePlacement::Create(r, t, CopyFormat::kText);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->Describe(), "greenplum-legacy by (id)");
   t.distribution_opclasses = {"int8_ops"};
-  EXPECT_EQ(TablePlacement::Create(r, t, "text")->Describe(), "greenplum by (id)");
+  EXPECT_EQ(TablePlacement::Create(r, t, CopyFormat::kText)->Describe(), "greenplum by (id)");
 }
 
 TEST(TablePlacement, UnsupportedTypeIsUsage) {
   PlacementRules r;
   r.method = DistributionMethod::kGreenplum;
   ASSERT_TRUE(r.AddKeySpec("t=doc").ok());
-  auto p = TablePlacement::Create(r, Table({{"doc", "jsonb", false}}), "text");
+  auto p = TablePlacement::Create(r, Table({{"doc", "jsonb", false}}), CopyFormat::kText);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().kind(), ErrorKind::kUsage);
 }
@@ -69,7 +69,7 @@ TEST(TablePlacement, PlacesTextRowsAndNamesTheBadColumn) {
   r.method = DistributionMethod::kGreenplum;
   r.targets = 3;
   ASSERT_TRUE(r.AddKeySpec("t=id").ok());
-  auto p = TablePlacement::Create(r, Table({{"v", "text", false}, {"id", "integer", false}}), "text");
+  auto p = TablePlacement::Create(r, Table({{"v", "text", false}, {"id", "integer", false}}), CopyFormat::kText);
   ASSERT_TRUE(p.ok());
   int32_t target = -1;
   std::string error;

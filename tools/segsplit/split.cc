@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
@@ -63,7 +64,7 @@ class Splitter {
   OutputSet* outputs_;
   Progress progress_;
   bool begun_ = false;
-  std::string copy_format_;
+  CopyFormat copy_format_ = CopyFormat::kText;
   std::string encoding_;
   std::unordered_map<uint32_t, std::unique_ptr<OpenTable>> open_;
   std::map<std::string, ReplicaCopy> replicas_;  // by table and part
@@ -100,15 +101,14 @@ Status Splitter::OnStreamBegin(const Event& e) {
     // rows are: the same COPY format and encoding.
     if (in.copy_format != copy_format_ || in.encoding != encoding_)
       return Status::Usage("input stream " + std::to_string(e.stream_number) + " has copy format " +
-                           in.copy_format + " and encoding " + in.encoding + ", the first had " +
-                           copy_format_ + " and " + encoding_)
+                           CopyFormatName(in.copy_format) + " and encoding " + in.encoding +
+                           ", the first had " + CopyFormatName(copy_format_) + " and " + encoding_)
           .WithHint("split streams of different formats or encodings separately");
     return Status::Ok();
   }
   begun_ = true;
   copy_format_ = in.copy_format;
   encoding_ = in.encoding;
-  RETURN_IF_ERROR(CopyFormatFromName(copy_format_).status());
   for (size_t i = 0; i < outputs_->size(); ++i) {
     StreamInfo out = in;
     out.producer = ProducerName("segsplit");

@@ -11,6 +11,9 @@
 #include <set>
 #include <unordered_map>
 
+#include <optional>
+
+#include "lib/common/format/copy_format.h"
 #include "lib/common/stream/stream_reader.h"
 #include "lib/common/format/stream_summary.h"
 #include "tools/toc/commands.h"
@@ -46,7 +49,7 @@ class Extraction {
     BufferedSource source(in_.fd, in_.name);
     StreamReader reader(&source);
     std::unordered_map<uint32_t, std::string> chosen;  // table id in this stream -> identity
-    std::string stream_format;
+    CopyFormat stream_format = CopyFormat::kText;
     std::string writing;             // identity whose rows were written last
     std::set<std::string> finished;  // identities left behind for another table
     for (;;) {
@@ -99,7 +102,7 @@ class Extraction {
   }
 
   Status Finish() {
-    if (format_ == "binary")
+    if (format_ == CopyFormat::kBinary)
       RETURN_IF_ERROR(out_->Write(format::kPgBinaryTrailer, sizeof format::kPgBinaryTrailer));
     return out_->Flush();
   }
@@ -117,18 +120,18 @@ class Extraction {
 
   // The COPY format is fixed by the first table extracted; binary output gets its file
   // header once, before the first tuple.
-  Status StartOutput(const std::string& copy_format) {
-    if (format_.empty()) {
+  Status StartOutput(CopyFormat copy_format) {
+    if (!format_) {
       format_ = copy_format;
-      if (format_ == "binary") {
+      if (format_ == CopyFormat::kBinary) {
         RETURN_IF_ERROR(RefuseTerminalOutput(out_->fd(), options_.force));
         RETURN_IF_ERROR(out_->Write(format::kPgBinaryHeader, sizeof format::kPgBinaryHeader));
       }
       return Status::Ok();
     }
     if (copy_format != format_)
-      return Status::Usage("the tables to extract come in different COPY formats (" + format_ +
-                           " and " + copy_format + ")")
+      return Status::Usage(std::string("the tables to extract come in different COPY formats (") +
+                           CopyFormatName(*format_) + " and " + CopyFormatName(copy_format) + ")")
           .WithHint("extract them in separate runs");
     return Status::Ok();
   }
@@ -138,7 +141,7 @@ class Extraction {
   BufferedSink* out_;
   std::vector<TablePattern> patterns_;
   std::vector<bool> matched_;
-  std::string format_;
+  std::optional<CopyFormat> format_;  // of the first table extracted
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/base/text_escape.h"
 
 namespace segstream::toc {
@@ -76,7 +77,7 @@ void AppendHeader(const StreamSummary& s, size_t number, bool human, std::string
   if (i.segment >= 0 && i.segments > 0) segment += " of " + std::to_string(i.segments);
   line("segment", segment);
   line("snapshot", OrDash(i.snapshot));
-  line("copy format", i.copy_format);
+  line("copy format", CopyFormatName(i.copy_format));
   line("stream id", OrDash(i.stream_id));
   if (!s.sql_sections.empty()) {
     std::string sql;

@@ -52,9 +52,9 @@ std::string ShellQuote(const std::string& word) {
   return out + "'";
 }
 
-std::string OnSegmentClause(const std::string& copy_format) {
-  if (copy_format == "text") return " ON SEGMENT";
-  return " WITH (FORMAT " + copy_format + ", ON_SEGMENT true)";
+std::string OnSegmentClause(CopyFormat copy_format) {
+  if (copy_format == CopyFormat::kText) return " ON SEGMENT";
+  return std::string(" WITH (FORMAT ") + CopyFormatName(copy_format) + ", ON_SEGMENT true)";
 }
 
 SegmentAgents::SegmentAgents(PGconn* conn, std::string tool, std::string exe, size_t segments)

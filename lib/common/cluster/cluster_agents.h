@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/base/status.h"
 #include "lib/common/format/stream_meta.h"
 
@@ -32,7 +33,7 @@ std::string ShellQuote(const std::string& word);
 
 // COPY's option clause for ON SEGMENT: Greenplum 6 reads ON SEGMENT as an old-style option,
 // which cannot follow WITH (...), so other formats say it inside WITH.
-std::string OnSegmentClause(const std::string& copy_format);
+std::string OnSegmentClause(CopyFormat copy_format);
 
 class SegmentAgents {
  public:

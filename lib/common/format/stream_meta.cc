@@ -171,7 +171,7 @@ Json StreamInfo::ToJson() const {
             {"server_version_num", server_version_num},
             {"encoding", encoding},       {"database", database},
             {"source", source},           {"snapshot", snapshot},
-            {"copy_format", copy_format}, {"segment", segment},
+            {"copy_format", CopyFormatName(copy_format)}, {"segment", segment},
             {"segments", segments}};
   MergeExtra(&j, extra);
   return j;
@@ -189,7 +189,8 @@ Result<StreamInfo> StreamInfo::FromJson(const Json& j) {
     Get(j, "database", &s.database);
     Get(j, "source", &s.source);
     Get(j, "snapshot", &s.snapshot);
-    Get(j, "copy_format", &s.copy_format);
+    std::string copy_format = "text";
+    Get(j, "copy_format", &copy_format);
     Get(j, "segment", &s.segment);
     Get(j, "segments", &s.segments);
     // It reaches COPY's ENCODING option and client_encoding: a name, nothing else.
@@ -197,8 +198,9 @@ Result<StreamInfo> StreamInfo::FromJson(const Json& j) {
         s.encoding.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                      "0123456789_") != std::string::npos)
       return Status::Corrupt("stream header names an invalid encoding '" + s.encoding + "'");
-    if (s.copy_format != "text" && s.copy_format != "csv" && s.copy_format != "binary")
-      return Status::Corrupt("stream header names unknown COPY format '" + s.copy_format + "'");
+    auto parsed = ParseCopyFormat(copy_format);
+    if (!parsed) return Status::Corrupt("stream header names unknown COPY format '" + copy_format + "'");
+    s.copy_format = *parsed;
     s.extra = Extra(j, {"producer", "stream_id", "created_at", "server_version",
                         "server_version_num", "encoding", "database", "source", "snapshot",
                         "copy_format", "segment", "segments"});

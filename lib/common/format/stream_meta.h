@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/format/checksum.h"
 #include "lib/common/base/status.h"
 
@@ -30,7 +31,7 @@ struct StreamInfo {
   std::string database;
   std::string source;          // host:port, never a password
   std::string snapshot;
-  std::string copy_format = "text";  // text | csv | binary
+  CopyFormat copy_format = CopyFormat::kText;
   int segment = -1;            // MPP segment id, -1 when not a segment
   int segments = 0;            // segment count of the source cluster, 0 when unknown
   Json extra = Json::object();

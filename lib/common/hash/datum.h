@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/base/status.h"
 
 namespace segstream {
@@ -62,12 +63,6 @@ enum class PgType : uint8_t {
 Result<PgType> PgTypeFromName(std::string_view name);
 // The pg_type.typname of `type`, e.g. "int8".
 std::string_view PgTypeName(PgType type);
-
-enum class CopyFormat : uint8_t {
-  kText,    // COPY ... TO (FORMAT text): tab-delimited, backslash escapes, \N is NULL
-  kCsv,     // COPY ... TO (FORMAT csv): comma-delimited, "" quoting, unquoted empty is NULL
-  kBinary,  // COPY ... TO (FORMAT binary): length-prefixed send representations
-};
 
 enum class NumericKind : uint8_t { kFinite, kNaN, kPlusInfinity, kMinusInfinity };
 

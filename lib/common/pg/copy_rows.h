@@ -15,15 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/common/format/copy_format.h"
 #include "lib/common/base/status.h"
 
 namespace segstream {
-
-enum class CopyFormat { kText, kCsv, kBinary };
-// The format a stream header or --format names ("text", "csv", "binary"); text otherwise.
-inline CopyFormat CopyFormatNamed(std::string_view name) {
-  return name == "binary" ? CopyFormat::kBinary : name == "csv" ? CopyFormat::kCsv : CopyFormat::kText;
-}
 
 class CopyRowSplitter {
  public:

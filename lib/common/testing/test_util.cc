@@ -1,5 +1,7 @@
 #include "lib/common/testing/test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -29,6 +31,15 @@ void TempFile::Write(const std::vector<uint8_t>& bytes) const {
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
+namespace {
+
+// A helper that fails quietly would let a test pass on a stream it never built.
+void Check(const Status& st, const char* what) {
+  if (!st.ok()) ADD_FAILURE() << "BuildStream: " << what << ": " << st.ToString();
+}
+
+}  // namespace
+
 std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOptions options,
                                  bool interleave) {
   TempFile file;
@@ -40,22 +51,26 @@ std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOpt
     info.producer = "unit-test";
     info.database = "testdb";
     info.encoding = "UTF8";
-    (void)writer.Begin(info);
+    Check(writer.Begin(info), "Begin");
     std::vector<std::unique_ptr<TableWriter>> writers;
     auto add_rows = [](TableWriter* w, const TestTable& t, size_t from, size_t to) {
       for (size_t i = from; i < to && i < t.rows.size(); ++i)
-        (void)w->AddRow(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(t.rows[i].data()),
-                                                 t.rows[i].size()));
+        Check(w->AddRow(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(t.rows[i].data()),
+                                                 t.rows[i].size())),
+              "AddRow");
     };
     for (const auto& t : tables) {
       TableInfo ti;
       ti.schema = t.schema;
       ti.name = t.name;
       ti.columns = {{"line", "text", false}};
-      writers.push_back(std::move(writer.NewTable(ti).value()));
+      auto table = writer.NewTable(ti);
+      Check(table.status(), "NewTable");
+      if (!table.ok()) return {};
+      writers.push_back(std::move(table.value()));
       if (!interleave) {
         add_rows(writers.back().get(), t, 0, t.rows.size());
-        (void)writers.back()->Finish();
+        Check(writers.back()->Finish(), "table Finish");
       }
     }
     if (interleave) {
@@ -63,9 +78,10 @@ std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOpt
       for (const auto& t : tables) longest = std::max(longest, t.rows.size());
       for (size_t at = 0; at < longest; at += 7)
         for (size_t i = 0; i < tables.size(); ++i) add_rows(writers[i].get(), tables[i], at, at + 7);
-      for (auto& w : writers) (void)w->Finish();
+      for (auto& w : writers) Check(w->Finish(), "table Finish");
     }
-    (void)writer.Finish();
+    Check(writer.Finish(), "Finish");
+    Check(sink.Flush(), "Flush");
     ::close(fd);
   }
   return file.Read();

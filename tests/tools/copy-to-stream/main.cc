@@ -127,7 +127,7 @@ Status Run(const Options& o) {
   si.created_at = NowIso8601();
   si.encoding = o.encoding;
   si.database = "test";
-  si.copy_format = o.format;
+  si.copy_format = *ParseCopyFormat(o.format);  // checked above
   RETURN_IF_ERROR(writer.Begin(si));
   std::vector<std::unique_ptr<TableWriter>> parts;
   for (int i = 0; i < o.parts; ++i) {

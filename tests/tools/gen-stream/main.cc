@@ -193,7 +193,7 @@ Status Generate(const GenOptions& o) {
   info.database = "gen";
   info.source = "localhost:5432";
   info.snapshot = "00000003-00000002-1";
-  info.copy_format = o.copy_format;
+  info.copy_format = *ParseCopyFormat(o.copy_format);  // checked by --format
   info.segment = o.segment;
   info.segments = o.segments;
   if (o.nest_header > 0) return EmitNested(info, o.nest_header, false);
