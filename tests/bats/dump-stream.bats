@@ -503,3 +503,16 @@ lo_contents() {  # SERVER: every large object's oid, size and md5
   run --separate-stderr dump-stream -d "$(pg_conn dsrc fdw)" -q -o "$BATS_TEST_TMPDIR/f.sgs"
   [ -z "$stderr" ]
 }
+
+@test "a bare name in --include-table-file means the visible table for rows and schema alike" {
+  pg_psql dsrc -c "DROP DATABASE IF EXISTS vis" -c "CREATE DATABASE vis"
+  pg_psql dsrc vis -c "CREATE SCHEMA sales; CREATE TABLE sales.items (id int); INSERT INTO sales.items VALUES (1), (2);
+                      ALTER DATABASE vis SET search_path = sales, public"
+  echo items >"$BATS_TEST_TMPDIR/include.txt"
+  dump-stream -d "$(pg_conn dsrc vis)" --schema --include-table-file "$BATS_TEST_TMPDIR/include.txt" -o "$BATS_TEST_TMPDIR/v.sgs"
+  # The rows and the table's definition are the same table: sales.items, not public.items.
+  run toc -l "$BATS_TEST_TMPDIR/v.sgs"
+  assert_line --regexp '^[0-9]+; 1259 [0-9]+ TABLE sales items postgres$'
+  assert_line '0; 0 0 TABLE DATA sales items -'
+  pg_psql dsrc -c "DROP DATABASE vis"
+}

@@ -17,38 +17,14 @@ std::string DoubleQuoted(const std::string& ident) {
   return out + "\"";
 }
 
-// An exact-name line as TableFilter reads it: split at the first dot unless quoted.
-std::pair<std::string, std::string> SplitExact(const std::string& line) {
-  if (line.find('"') == std::string::npos) {
-    size_t dot = line.find('.');
-    if (dot == std::string::npos) return {"public", line};
-    return {line.substr(0, dot), line.substr(dot + 1)};
-  }
-  std::vector<std::string> parts(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == '"') {
-      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
-        parts.back() += '"';
-        ++i;
-      } else {
-        quoted = !quoted;
-      }
-    } else if (c == '.' && !quoted) {
-      parts.emplace_back();
-    } else {
-      parts.back() += c;
-    }
-  }
-  if (parts.size() == 1) return {"public", parts[0]};
-  return {parts[0], parts[1]};
-}
 
 }  // namespace
 
-std::string ExactPgDumpPattern(const std::string& schema, const std::string& name) {
-  return DoubleQuoted(schema) + "." + DoubleQuoted(name);
+// As the filter reads the line (ParseExactName): a bare name stays unqualified, so pg_dump
+// takes the same table the rows come from.
+std::string ExactPgDumpPattern(const ExactName& n) {
+  if (n.schema.empty()) return DoubleQuoted(n.name);
+  return DoubleQuoted(n.schema) + "." + DoubleQuoted(n.name);
 }
 
 std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
@@ -61,16 +37,16 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
     std::vector<std::string> names;
     if (!LoadTableFile(path, &names).ok()) continue;  // BuildFilters reported it already
     for (const auto& n : names) {
-      auto [s, t] = SplitExact(n);
-      args.push_back("--table=" + ExactPgDumpPattern(s, t));
+      auto exact = ParseExactName(n);
+      if (exact.ok()) args.push_back("--table=" + ExactPgDumpPattern(exact.value()));
     }
   }
   for (const auto& path : o.selection.exclude_table_files) {
     std::vector<std::string> names;
     if (!LoadTableFile(path, &names).ok()) continue;
     for (const auto& n : names) {
-      auto [s, t] = SplitExact(n);
-      args.push_back("--exclude-table-data=" + ExactPgDumpPattern(s, t));
+      auto exact = ParseExactName(n);
+      if (exact.ok()) args.push_back("--exclude-table-data=" + ExactPgDumpPattern(exact.value()));
     }
   }
   return args;

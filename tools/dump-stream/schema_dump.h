@@ -40,7 +40,8 @@ Result<SqlSection> ReadSequences(PGconn* conn, const TableFilter& filter);
 // pg_dumpall --globals-only as a "globals" section.
 Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const DumpOptions& o);
 
-// "schema"."name" as a pg_dump pattern that matches exactly that table.
-std::string ExactPgDumpPattern(const std::string& schema, const std::string& name);
+// An exact name as a pg_dump pattern that matches exactly that table: "schema"."name", or
+// "name" alone (the table visible in the search path) for a bare name.
+std::string ExactPgDumpPattern(const ExactName& name);
 
 }  // namespace segstream

@@ -107,21 +107,27 @@ Result<TableFilter::Rule> TableFilter::ParsePattern(const std::string& pattern,
   return rule;
 }
 
-Result<TableFilter::Rule> TableFilter::ParseExact(const std::string& qualified) {
-  std::string schema;
-  std::string name;
-  if (qualified.find('"') != std::string::npos) {
-    RETURN_IF_ERROR(SplitQualifiedName(qualified, &schema, &name));
+Result<ExactName> ParseExactName(const std::string& line) {
+  ExactName n;
+  if (line.find('"') != std::string::npos) {
+    RETURN_IF_ERROR(SplitQualifiedName(line, &n.schema, &n.name));
   } else {
-    size_t dot = qualified.find('.');
+    size_t dot = line.find('.');
     if (dot != std::string::npos) {
-      schema = qualified.substr(0, dot);
-      name = qualified.substr(dot + 1);
+      n.schema = line.substr(0, dot);
+      n.name = line.substr(dot + 1);
     } else {
-      name = qualified;
+      n.name = line;
     }
   }
-  if (name.empty()) return Status::Usage("invalid table name '" + qualified + "'");
+  if (n.name.empty()) return Status::Usage("invalid table name '" + line + "'");
+  return n;
+}
+
+Result<TableFilter::Rule> TableFilter::ParseExact(const std::string& qualified) {
+  ASSIGN_OR_RETURN(ExactName exact, ParseExactName(qualified));
+  const std::string& schema = exact.schema;
+  const std::string& name = exact.name;
   Rule rule;
   rule.text = qualified;
   if (!schema.empty()) {

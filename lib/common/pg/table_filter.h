@@ -87,6 +87,16 @@ class TableFilter {
 // A missing or unreadable file is a usage error naming the path.
 Status LoadTableFile(const std::string& path, std::vector<std::string>* names);
 
+// One line of an include/exclude table file, the one reading every tool shares: split at
+// the first dot and taken literally, or, when it uses double quotes, read as a quoted
+// identifier pair. `schema` is "" for a bare name, which then means the table visible in
+// the search path (pg_dump's reading of an unqualified -t), not "public".
+struct ExactName {
+  std::string schema;
+  std::string name;
+};
+Result<ExactName> ParseExactName(const std::string& line);
+
 // Splits "schema.name" the way psql reads an identifier pair: unquoted text folded to lower
 // case, quotes removed, "" kept as one quote. "public.\"Order\"" -> {"public", "Order"};
 // "t" -> {"", "t"}. Usage error for more than one separating dot or an unterminated quote.

@@ -166,3 +166,27 @@ TEST(TableFilterStrictNames, NamesEachIncludeRuleThatMatchesNothing) {
 
 }  // namespace
 }  // namespace segstream
+
+namespace segstream {
+namespace {
+
+// One reading of a table-file line for the rows and for pg_dump: a bare name has no schema
+// (the visible table), never an implied "public".
+TEST(ParseExactName, SplitsAtTheFirstDotOrReadsQuotes) {
+  auto bare = ParseExactName("orders");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->schema, "");
+  EXPECT_EQ(bare->name, "orders");
+  auto plain = ParseExactName("Sales.Order.Items");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->schema, "Sales");
+  EXPECT_EQ(plain->name, "Order.Items");
+  auto quoted = ParseExactName("\"Mixed Case\".\"a\"\"b\"");
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_EQ(quoted->schema, "Mixed Case");
+  EXPECT_EQ(quoted->name, "a\"b");
+  EXPECT_FALSE(ParseExactName("public.").ok());
+}
+
+}  // namespace
+}  // namespace segstream
