@@ -173,6 +173,7 @@ BufferedSink::BufferedSink(int fd, std::string name, size_t buffer_size)
 BufferedSink::~BufferedSink() = default;  // unflushed data is the caller's error to report
 
 Status BufferedSink::Write(const void* data, size_t len) {
+  if (len == 0) return Status::Ok();  // data may be null then, which memcpy must not see
   offset_ += len;
   if (used_ + len <= buf_.size()) {
     std::memcpy(buf_.data() + used_, data, len);
