@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "lib/common/cli/version.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/snapshot.h"
@@ -251,6 +252,20 @@ Status AddDistribution(PGconn* conn, const ServerProfile& profile, std::vector<D
 }
 
 }  // namespace
+
+StreamInfo NewStreamInfo(PGconn* conn, const ServerFacts& facts, CopyFormat copy_format) {
+  StreamInfo info;
+  info.producer = ProducerName("dump-stream");
+  info.stream_id = RandomHexId();
+  info.created_at = NowIso8601();
+  info.server_version = facts.version;
+  info.server_version_num = facts.version_num;
+  info.encoding = facts.encoding;
+  info.database = facts.database;
+  info.source = DescribeConnection(conn);
+  info.copy_format = copy_format;
+  return info;
+}
 
 Result<ServerFacts> ReadServerFacts(PGconn* conn) {
   ASSIGN_OR_RETURN(

@@ -29,6 +29,10 @@ struct ServerFacts {
 
 Result<ServerFacts> ReadServerFacts(PGconn* conn);
 
+// A new stream's header as every dump starts it: this producer, a fresh stream id and time,
+// the server's version, encoding and database, and where it came from (never a password).
+StreamInfo NewStreamInfo(PGconn* conn, const ServerFacts& facts, CopyFormat copy_format);
+
 struct DumpTable {
   TableInfo info;       // part/parts left at 0/1; the planner sets them per part
   std::string oid;      // pg_class oid, as text

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "lib/common/format/format.h"
-#include "lib/common/cli/version.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
 #include "lib/common/io/byte_io.h"
@@ -21,7 +20,6 @@
 namespace segstream {
 namespace {
 
-const std::string kProducer = ProducerName("dump-stream");
 
 Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.segment_output.find("%d") == std::string::npos)
@@ -146,16 +144,7 @@ Status RunClusterDump(const DumpOptions& o) {
     ASSIGN_OR_RETURN(sequences, ReadSequences(conn.get(), filter));
   }
 
-  StreamInfo info;
-  info.producer = kProducer;
-  info.stream_id = RandomHexId();
-  info.created_at = NowIso8601();
-  info.server_version = facts.version;
-  info.server_version_num = facts.version_num;
-  info.encoding = facts.encoding;
-  info.database = facts.database;
-  info.source = DescribeConnection(conn.get());
-  info.copy_format = o.copy_format;
+  StreamInfo info = NewStreamInfo(conn.get(), facts, o.copy_format);
   info.segments = static_cast<int>(segments.size());
   info.extra["session_settings"] = settings;
   info.extra["mpp"] = facts.mpp;

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "lib/common/format/format.h"
-#include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/pg/foreign_keys.h"
 #include "lib/common/format/large_objects.h"
@@ -30,7 +29,6 @@
 namespace segstream {
 namespace {
 
-const std::string kProducer = ProducerName("dump-stream");
 
 Status ValidateOptions(const DumpOptions& o) {
   if (o.jobs < 1) return Status::Usage("--jobs must be at least 1");
@@ -251,17 +249,8 @@ Status RunDump(const DumpOptions& o) {
     }
   }
 
-  StreamInfo info;
-  info.producer = kProducer;
-  info.stream_id = RandomHexId();
-  info.created_at = NowIso8601();
-  info.server_version = facts.version;
-  info.server_version_num = facts.version_num;
-  info.encoding = facts.encoding;
-  info.database = facts.database;
-  info.source = DescribeConnection(leader.get());
+  StreamInfo info = NewStreamInfo(leader.get(), facts, o.copy_format);
   info.snapshot = snapshot;
-  info.copy_format = o.copy_format;
   info.segment = o.segment;
   info.segments = o.segments;
   info.extra["session_settings"] = settings;
