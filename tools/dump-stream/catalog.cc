@@ -12,7 +12,7 @@
 #include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/snapshot.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 std::string OidArray(const std::vector<DumpTable>& tables) {
@@ -381,4 +381,4 @@ Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFac
   return tables;
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

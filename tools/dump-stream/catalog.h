@@ -14,7 +14,7 @@
 #include "lib/common/format/stream_meta.h"
 #include "lib/common/pg/table_filter.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 struct ServerFacts {
   std::string version;   // server_version
@@ -65,4 +65,4 @@ Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFac
                                                    const std::string& lock_wait_timeout,
                                                    bool quiet);
 
-}  // namespace segstream
+}  // namespace segstream::dump

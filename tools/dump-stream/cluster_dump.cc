@@ -17,7 +17,7 @@
 #include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 
@@ -217,4 +217,4 @@ Status RunClusterDump(const DumpOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -11,8 +11,8 @@
 #include "lib/common/base/status.h"
 #include "tools/dump-stream/dump_options.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 Status RunClusterDump(const DumpOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::dump

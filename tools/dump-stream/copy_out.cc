@@ -6,7 +6,7 @@
 #include "lib/common/format/format.h"
 #include "lib/common/pg/pg_conn.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 // PQfreemem for a libpq row buffer, whichever way the loop leaves.
@@ -107,4 +107,4 @@ Status CopyOutSession::DrainResults(uint64_t rows) {
   return status;
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -18,7 +18,7 @@
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/split.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 // COPY for one table or one block range of it, with an explicit column list so generated
 // columns are left out. Identifiers are quoted; the only other text is numbers we made.
@@ -45,4 +45,4 @@ class CopyOutSession {
   const std::atomic<bool>* cancelled_;
 };
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -26,7 +26,7 @@
 #include "tools/dump-stream/snapshot.h"
 #include "tools/dump-stream/split.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 
@@ -308,4 +308,4 @@ Status RunDump(const DumpOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

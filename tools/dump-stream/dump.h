@@ -5,10 +5,10 @@
 #include "lib/common/base/status.h"
 #include "tools/dump-stream/dump_options.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 // Writes the stream and returns Ok, or the first failure; on failure the output has no
 // stream trailer, so every reader sees it as truncated.
 Status RunDump(const DumpOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::dump

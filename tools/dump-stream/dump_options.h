@@ -10,7 +10,7 @@
 #include "lib/common/io/progress.h"
 #include "lib/common/pg/table_selection.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 struct DumpOptions {
   ConnOptions conn;
@@ -46,4 +46,4 @@ struct DumpOptions {
   }
 };
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -5,7 +5,7 @@
 #include "lib/common/format/large_objects.h"
 #include "lib/common/pg/pg_conn.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 // A name row per object, then its bytes. pg_largeobject holds them in pages of
@@ -57,4 +57,4 @@ Result<std::optional<DumpTable>> PlanLargeObjects(PGconn* leader, const DumpOpti
   return std::optional<DumpTable>(std::move(t));
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -12,11 +12,11 @@
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/dump_options.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 // The pseudo-table that carries the database's large objects, or nothing when this dump
 // does not carry them or there are none. Runs in the leader's snapshot transaction.
 Result<std::optional<DumpTable>> PlanLargeObjects(PGconn* leader, const DumpOptions& o,
                                                   const TableFilter& filter);
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -19,8 +19,8 @@ constexpr const char* kTool = "dump-stream";
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
-  segstream::DumpOptions o;
-  segstream::SegmentAgentOptions agent;
+  segstream::dump::DumpOptions o;
+  segstream::dump::SegmentAgentOptions agent;
   std::string progress;
   std::string split;
 
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
              "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
-  if (!agent.role.empty()) return segstream::RunSegmentAgent(agent);
+  if (!agent.role.empty()) return segstream::dump::RunSegmentAgent(agent);
   segstream::InstallTerminationHandling("dump-stream");
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     o.split_larger_than = size.value();
   }
   segstream::Status st =
-      o.segment_output.empty() ? segstream::RunDump(o) : segstream::RunClusterDump(o);
+      o.segment_output.empty() ? segstream::dump::RunDump(o) : segstream::dump::RunClusterDump(o);
   if (st.ok()) return 0;
   return segstream::ReportError(kTool, st);
 }

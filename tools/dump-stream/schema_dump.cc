@@ -5,7 +5,7 @@
 #include "lib/common/pg/pg_conn.h"
 #include "tools/dump-stream/snapshot.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 std::string DoubleQuoted(const std::string& ident) {
@@ -173,4 +173,4 @@ Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const 
   return section;
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

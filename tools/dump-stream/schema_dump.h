@@ -15,7 +15,7 @@
 #include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/dump_options.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 // pg_dump's table selection arguments for the options' -t/-n/-T/-N and table files. Names
 // of an --exclude-table-file keep their definitions (--exclude-table-data): the file is how
@@ -44,4 +44,4 @@ Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const 
 // "name" alone (the table visible in the search path) for a bare name.
 std::string ExactPgDumpPattern(const ExactName& name);
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -14,7 +14,7 @@
 #include "lib/common/io/termination.h"
 #include "lib/common/base/text_escape.h"
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 constexpr int kConnectTimeoutMs = 1000;  // the agent listens before its start returns
@@ -222,4 +222,4 @@ int RunSegmentAgent(const SegmentAgentOptions& o) {
                                o.role + "'"));
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

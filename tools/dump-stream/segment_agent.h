@@ -22,7 +22,7 @@
 
 #include <string>
 
-namespace segstream {
+namespace segstream::dump {
 
 struct SegmentAgentOptions {
   std::string role;      // collect | feed | finish | commit | abort
@@ -38,4 +38,4 @@ struct SegmentAgentOptions {
 // The process exit status; errors are printed to stderr as "dump-stream: error: ...".
 int RunSegmentAgent(const SegmentAgentOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::dump

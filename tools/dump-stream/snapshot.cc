@@ -2,7 +2,7 @@
 
 #include "lib/common/pg/pg_conn.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding,
                                   const ServerProfile& profile) {
@@ -83,4 +83,4 @@ Status BeginJobTransaction(PGconn* conn, const std::string& snapshot) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -12,7 +12,7 @@
 #include "lib/common/pg/server_profile.h"
 #include "lib/common/format/stream_meta.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 // Settings that make COPY text the same whatever the server's defaults are, and encoding
 // conversion impossible (client_encoding = the database encoding). Returns what was set,
@@ -35,4 +35,4 @@ Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
 // Starts a job's transaction on `snapshot`.
 Status BeginJobTransaction(PGconn* conn, const std::string& snapshot);
 
-}  // namespace segstream
+}  // namespace segstream::dump

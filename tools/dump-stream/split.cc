@@ -1,6 +1,6 @@
 #include "tools/dump-stream/split.h"
 
-namespace segstream {
+namespace segstream::dump {
 
 std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
                                   uint64_t split_larger_than) {
@@ -32,4 +32,4 @@ std::string CtidCondition(const BlockRange& range) {
   return cond;
 }
 
-}  // namespace segstream
+}  // namespace segstream::dump

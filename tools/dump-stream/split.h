@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace segstream {
+namespace segstream::dump {
 
 // Blocks [begin, end) of the main fork; end == kOpenEnd means "to the end of the relation",
 // so rows in blocks added after the size was measured are never missed.
@@ -25,4 +25,4 @@ std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
 // PostgreSQL 14+ make it read only those blocks.
 std::string CtidCondition(const BlockRange& range);
 
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace segstream {
+namespace segstream::dump {
 namespace {
 
 TEST(PlanSplit, SmallTableIsOneOpenRange) {
@@ -31,4 +31,4 @@ TEST(PlanSplit, NeverMorePartsThanBlocks) {
 }
 
 }  // namespace
-}  // namespace segstream
+}  // namespace segstream::dump

@@ -14,7 +14,7 @@
 #include "lib/common/io/termination.h"
 #include "lib/common/base/text_escape.h"
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 Status ValidateClusterOptions(const LoadOptions& o) {
@@ -190,4 +190,4 @@ Status RunClusterLoad(const LoadOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -9,8 +9,8 @@
 #include "lib/common/base/status.h"
 #include "tools/load-stream/load_options.h"
 
-namespace segstream {
+namespace segstream::load {
 
 Status RunClusterLoad(const LoadOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace segstream {
+namespace segstream::load {
 
 namespace {
 
@@ -374,4 +374,4 @@ std::vector<Task*> Dispatcher::tasks() {
   return out;
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

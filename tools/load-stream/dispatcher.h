@@ -27,7 +27,7 @@
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/target_tables.h"
 
-namespace segstream {
+namespace segstream::load {
 
 // A spill file: frames of a pending task, [u64 rows][u64 len][bytes] each, unlinked at once.
 class SpillFile {
@@ -171,4 +171,4 @@ class Dispatcher {
   Status fatal_;
 };
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 std::span<const uint8_t> Bytes(const std::string& s) {
@@ -222,4 +222,4 @@ TEST(CreateTableSql, QuotesEveryIdentifier) {
 }
 
 }  // namespace
-}  // namespace segstream
+}  // namespace segstream::load

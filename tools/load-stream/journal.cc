@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 
-namespace segstream {
+namespace segstream::load {
 
 const char* const kJournalInsertSql =
     "INSERT INTO segstream.journal (resume_key, schema_name, table_name, part, parts, rows, "
@@ -193,4 +193,4 @@ Status PrintDoneTables(PGconn* conn, const std::string& key) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -15,7 +15,7 @@
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/format/stream_meta.h"
 
-namespace segstream {
+namespace segstream::load {
 
 // The default resume key of a stream: its source server (system identifier when the
 // header has one, else host and port), database and segment. Never the snapshot or the
@@ -65,4 +65,4 @@ Status PrintDoneTables(PGconn* conn, const std::string& key);
 // A schema.table line as the table files read it: quoted where needed.
 std::string TableFileLine(const std::string& schema, const std::string& name);
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -26,7 +26,7 @@
 #include "tools/load-stream/table_loader.h"
 #include "tools/load-stream/target_tables.h"
 
-namespace segstream {
+namespace segstream::load {
 
 namespace {
 
@@ -649,4 +649,4 @@ Status RunLoad(const LoadOptions& o) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

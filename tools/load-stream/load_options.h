@@ -12,7 +12,7 @@
 #include "lib/common/pg/table_selection.h"
 #include "tools/load-stream/use_list.h"
 
-namespace segstream {
+namespace segstream::load {
 
 struct LoadOptions {
   ConnOptions conn;
@@ -78,4 +78,4 @@ struct LoadOptions {
 // Loads the stream named by options.input into the database; the Status decides the exit.
 Status RunLoad(const LoadOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::load

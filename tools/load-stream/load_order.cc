@@ -3,7 +3,7 @@
 #include "lib/common/pg/foreign_keys.h"
 #include "lib/common/format/stream_meta.h"
 
-namespace segstream {
+namespace segstream::load {
 
 Status LoadOrder::Read(PGconn* conn, bool mpp) {
   ASSIGN_OR_RETURN(std::vector<ForeignKeyEdge> edges, ReadForeignKeys(conn, mpp));
@@ -76,4 +76,4 @@ std::vector<std::string> LoadOrder::ReferencedFirst(const std::set<std::string>&
   return out;
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -12,7 +12,7 @@
 
 #include "lib/common/pg/pg_conn.h"
 
-namespace segstream {
+namespace segstream::load {
 
 class LoadOrder {
  public:
@@ -44,4 +44,4 @@ class LoadOrder {
   std::map<std::string, std::set<std::string>> leaves_;  // partitioned table with a key -> leaves
 };
 
-}  // namespace segstream
+}  // namespace segstream::load

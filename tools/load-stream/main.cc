@@ -17,8 +17,8 @@ constexpr const char* kTool = "load-stream";
 
 int main(int argc, char** argv) {
   segstream::IgnoreSigpipe();
-  segstream::LoadOptions o;
-  segstream::LoadAgentOptions agent;
+  segstream::load::LoadOptions o;
+  segstream::load::LoadAgentOptions agent;
   std::string progress;
 
   CLI::App app{"Apply a segstream read from stdin or FILE to a PostgreSQL database with COPY FROM "
@@ -128,9 +128,9 @@ int main(int argc, char** argv) {
              "SQL sections of the stream run only with --schema or --globals.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
-  if (!agent.role.empty()) return segstream::RunLoadAgent(agent);
+  if (!agent.role.empty()) return segstream::load::RunLoadAgent(agent);
   if (!o.use_list_file.empty()) {
-    auto list = segstream::ReadUseList(o.use_list_file);
+    auto list = segstream::load::ReadUseList(o.use_list_file);
     if (!list.ok()) return segstream::ReportError(kTool, list.status());
     o.use_list = std::move(list.value());
   }
@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);
   segstream::Status st =
-      o.segment_input.empty() ? segstream::RunLoad(o) : segstream::RunClusterLoad(o);
+      o.segment_input.empty() ? segstream::load::RunLoad(o) : segstream::load::RunClusterLoad(o);
   if (st.ok()) return 0;
   return segstream::ReportError(kTool, st);
 }

@@ -13,7 +13,7 @@
 #include "lib/common/base/text_escape.h"
 #include "tools/load-stream/sql_split.h"
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 constexpr const char* kTool = "load-stream";
@@ -350,4 +350,4 @@ Status CreateTargetDatabase(const LoadOptions& o, const std::string& encoding, b
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

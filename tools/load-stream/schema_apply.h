@@ -14,7 +14,7 @@
 #include "lib/common/pg/table_filter.h"
 #include "tools/load-stream/load_options.h"
 
-namespace segstream {
+namespace segstream::load {
 
 // Runs pg_dumpall's globals on a connection of their own (they SET client_encoding and
 // more). CREATE ROLE of a role that exists is a warning; any other failure is an error.
@@ -46,4 +46,4 @@ Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter
 Status CreateTargetDatabase(const LoadOptions& o, const std::string& encoding, bool exists_ok,
                             bool quiet);
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -13,7 +13,7 @@
 #include "lib/common/cluster/segment_outputs.h"
 #include "lib/common/stream/stream_reader.h"
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 constexpr int kConnectTimeoutMs = 1000;  // the agent listens before its start returns
@@ -272,4 +272,4 @@ int RunLoadAgent(const LoadAgentOptions& o) {
                                o.role + "'"));
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -16,7 +16,7 @@
 
 #include <string>
 
-namespace segstream {
+namespace segstream::load {
 
 struct LoadAgentOptions {
   std::string role;    // serve | next | rows | skip | finish | abort
@@ -28,4 +28,4 @@ struct LoadAgentOptions {
 
 int RunLoadAgent(const LoadAgentOptions& options);
 
-}  // namespace segstream
+}  // namespace segstream::load

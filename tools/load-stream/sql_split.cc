@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 std::string Trim(const std::string& s) {
@@ -103,4 +103,4 @@ std::vector<std::string> SplitSqlStatements(std::string_view sql) {
   return out;
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

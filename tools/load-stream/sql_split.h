@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
-namespace segstream {
+namespace segstream::load {
 
 // Statements with their terminating semicolon, comments and surrounding blank space
 // removed; statements that are only comments are left out. A trailing statement without a
 // semicolon is kept.
 std::vector<std::string> SplitSqlStatements(std::string_view sql);
 
-}  // namespace segstream
+}  // namespace segstream::load

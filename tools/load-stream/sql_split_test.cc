@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 using Stmts = std::vector<std::string>;
@@ -34,4 +34,4 @@ TEST(SqlSplit, KeepsAnUnterminatedLastStatement) {
 }
 
 }  // namespace
-}  // namespace segstream
+}  // namespace segstream::load

@@ -10,7 +10,7 @@
 #include "lib/common/base/text_escape.h"
 #include "tools/load-stream/journal.h"
 
-namespace segstream {
+namespace segstream::load {
 
 TableLoader::TableLoader(int id, PgConnPtr conn, Dispatcher* dispatcher,
                          const LoadOptions& options, Progress* progress)
@@ -273,4 +273,4 @@ Status TableLoader::Load(Task* task, bool* aborted) {
   return Status::Ok();
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

@@ -17,7 +17,7 @@
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/load_options.h"
 
-namespace segstream {
+namespace segstream::load {
 
 class TableLoader {
  public:
@@ -48,4 +48,4 @@ class TableLoader {
   std::vector<uint8_t> spill_buffer_;
 };
 
-}  // namespace segstream
+}  // namespace segstream::load

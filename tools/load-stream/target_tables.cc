@@ -3,7 +3,7 @@
 #include "lib/common/format/large_objects.h"
 #include "lib/common/pg/table_filter.h"
 
-namespace segstream {
+namespace segstream::load {
 
 TargetResolver::TargetResolver(PGconn* conn, const LoadOptions& options)
     : conn_(conn), options_(options), types_(conn) {}
@@ -201,4 +201,4 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
   return std::shared_ptr<const TargetPlan>(plan);
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

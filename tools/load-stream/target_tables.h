@@ -17,7 +17,7 @@
 #include "tools/load-stream/column_types.h"
 #include "tools/load-stream/load_options.h"
 
-namespace segstream {
+namespace segstream::load {
 
 struct TargetPlan {
   std::string schema;         // unquoted
@@ -72,4 +72,4 @@ class TargetResolver {
 std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
                            const std::vector<std::string>& types, bool mpp = false);
 
-}  // namespace segstream
+}  // namespace segstream::load

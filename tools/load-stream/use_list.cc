@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace segstream {
+namespace segstream::load {
 
 namespace {
 
@@ -121,4 +121,4 @@ std::string SelectFromListing(const std::string& listing, const UseList& list) {
   return out;
 }
 
-}  // namespace segstream
+}  // namespace segstream::load

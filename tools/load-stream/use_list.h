@@ -11,7 +11,7 @@
 
 #include "lib/common/base/status.h"
 
-namespace segstream {
+namespace segstream::load {
 
 struct UseList {
   std::set<long> ids;                                    // schema objects (pg_dump dump IDs)
@@ -32,4 +32,4 @@ std::string SelectFromListing(const std::string& listing, const UseList& list);
 // Advances *at past it and the blanks after; false when there is none.
 bool ReadListIdentifier(const std::string& line, size_t* at, std::string* ident);
 
-}  // namespace segstream
+}  // namespace segstream::load

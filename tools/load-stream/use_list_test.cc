@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace segstream {
+namespace segstream::load {
 namespace {
 
 using Names = std::set<std::pair<std::string, std::string>>;
@@ -44,4 +44,4 @@ TEST(UseList, SelectsTheListedIdsOfAnArchiveListing) {
 }
 
 }  // namespace
-}  // namespace segstream
+}  // namespace segstream::load
