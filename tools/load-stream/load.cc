@@ -204,7 +204,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
     const std::string& n = name->get_ref<const std::string&>();
     announced_names.emplace(s, n);
     if (!filter.empty() && !filter.Matches(s, n)) continue;
-    if (!o.Listed(s, n) || !o.RunsSection(format::section::kData)) continue;
+    if (!o.LoadsRowsOf(s, n)) continue;
     std::string target = resolver.TargetName(s, n);
     int remaining = count;
     if (state->journal) {
@@ -311,7 +311,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         if (!filter.empty() && !filter.Matches(info.schema, info.name)) break;
         ++state->tables_selected;
         // --section without data, or a table -L leaves out: read and verified only.
-        if (!o.RunsSection(format::section::kData) || !o.Listed(info.schema, info.name)) break;
+        if (!o.LoadsRowsOf(info.schema, info.name)) break;
         bool keep_rows = false;
         if (state->journal) {
           auto done = state->journal->PartDone(state->resume_key, info.schema, info.name,
@@ -420,9 +420,10 @@ void PrintOutcomes(const std::vector<const Task*>& tasks) {
                n_not ? ": " : "", EscapeForMessage(not_committed).c_str());
 }
 
-// ANALYZE of every committed target, on up to --jobs connections of their own, so the
-// restored database plans well at once (big tables take most of the time, as the COPYs did).
-Status AnalyzeTargets(const ConnOptions& conn_options, int jobs,
+// ANALYZE of every committed target, on the control connection and up to jobs - 1 more,
+// so the restored database plans well at once (big tables take most of the time, as the
+// COPYs did).
+Status AnalyzeTargets(PGconn* control, const ConnOptions& conn_options, int jobs,
                       const std::vector<const Task*>& tasks) {
   std::vector<std::string> targets;
   std::set<std::string> seen;
@@ -434,10 +435,10 @@ Status AnalyzeTargets(const ConnOptions& conn_options, int jobs,
   }
   if (targets.empty()) return Status::Ok();
   const size_t workers = std::min<size_t>(std::max(1, jobs), targets.size());
-  std::vector<PgConnPtr> conns;
-  for (size_t i = 0; i < workers; ++i) {
+  std::vector<PgConnPtr> more;
+  for (size_t i = 1; i < workers; ++i) {
     ASSIGN_OR_RETURN(PgConnPtr c, Connect(conn_options));
-    conns.push_back(std::move(c));
+    more.push_back(std::move(c));
   }
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -453,8 +454,8 @@ Status AnalyzeTargets(const ConnOptions& conn_options, int jobs,
     }
   };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < workers; ++i) threads.emplace_back(work, conns[i].get());
-  work(conns[0].get());
+  for (const PgConnPtr& c : more) threads.emplace_back(work, c.get());
+  work(control);
   for (auto& t : threads) t.join();
   return first_error;
 }
@@ -618,7 +619,7 @@ Status RunLoad(const LoadOptions& o) {
       return st;
     }
   }
-  if (o.Analyzes() && o.RunsSection(format::section::kData) && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(conn_options, o.jobs, tasks));
+  if (o.Analyzes() && o.RunsSection(format::section::kData) && !o.dry_run) RETURN_IF_ERROR(AnalyzeTargets(control.get(), conn_options, o.jobs, tasks));
   // Complete: nothing is left to resume, so the journal goes (a failed table under
   // --on-error-continue keeps it, for the run that loads it).
   if (journal && !failed && !o.keep_journal) {

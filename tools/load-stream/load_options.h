@@ -43,6 +43,10 @@ struct LoadOptions {
   bool Listed(const std::string& schema, const std::string& name) const {
     return !use_list || use_list->tables.count({schema, name}) > 0;
   }
+  // Whether a selected table's rows load: the data section runs and -L keeps the table.
+  bool LoadsRowsOf(const std::string& schema, const std::string& name) const {
+    return RunsSection(format::section::kData) && Listed(schema, name);
+  }
   ProgressMode progress = ProgressMode::kOff;
   // SQL from the stream runs only when asked for (schema_apply.h):
   bool schema = false;         // pre-data, rows, post-data, sequence values

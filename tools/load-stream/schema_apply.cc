@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 
 #include "lib/common/format/format.h"
 #include "lib/common/pg/pg_client.h"
@@ -90,50 +91,55 @@ ConnOptions OwnConnection(const ConnOptions& options) {
   return c;
 }
 
-// With -L: the lines of the archive's own listing whose IDs the list keeps, in a file for
-// pg_restore --use-list (which fails on an ID its archive lacks, and the list names the
-// objects of every section). An empty TempFile when it keeps none; nullopt without -L.
-Result<std::optional<TempFile>> ListedPart(const LoadOptions& o, const std::string& pg_restore,
-                                           const std::string& archive) {
-  if (!o.use_list) return std::optional<TempFile>();
+// What one pg_restore run of an archive makes: the archive's listing (pg_restore --list, run
+// once), narrowed by -L to the IDs the list keeps, and the file pg_restore then gets as
+// --use-list (it fails on an ID its archive lacks, and a -L list names every section's).
+struct RestorePlan {
+  std::string listing;              // empty when not needed (no -L, no --clean)
+  std::optional<TempFile> use_list;
+  bool nothing = false;             // -L keeps none of this archive
+};
+
+Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_restore,
+                                const std::string& archive, bool cleaning) {
+  RestorePlan plan;
+  if (!o.use_list && !cleaning) return plan;
   ChildSpec spec;
   spec.argv = {pg_restore, "--list", archive};
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   RETURN_IF_ERROR(ChildStatus("pg_restore --list", r));
-  std::string kept = SelectFromListing(r.out, *o.use_list);
-  if (kept.empty()) return std::optional<TempFile>(TempFile());
+  plan.listing = std::move(r.out);
+  if (!o.use_list) return plan;
+  plan.listing = SelectFromListing(plan.listing, *o.use_list);
+  if (plan.listing.empty()) {
+    plan.nothing = true;
+    return plan;
+  }
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-use-list"));
   std::FILE* f = std::fopen(file.path().c_str(), "w");
   if (!f) return Status::FromErrno(errno, "cannot write " + file.path());
-  bool written = std::fwrite(kept.data(), 1, kept.size(), f) == kept.size();
+  bool written = std::fwrite(plan.listing.data(), 1, plan.listing.size(), f) == plan.listing.size();
   if (std::fclose(f) != 0 || !written) return Status::FromErrno(errno, "cannot write " + file.path());
-  return std::optional<TempFile>(std::move(file));
+  plan.use_list = std::move(file);
+  return plan;
 }
 
 // --clean drops the tables pre-data creates, in pg_restore's reverse order; but a foreign key
 // between two of them is post-data, not in this archive, so pg_restore would not drop it
 // first and DROP TABLE of the referenced table would fail. Those keys go first, in one
-// transaction (post-data makes them again). A key from a table the archive does not make
-// stays, and DROP TABLE then fails on it, as pg_restore --clean does.
-Status DropKeysBetweenCleanedTables(PGconn* conn, const LoadOptions& o, const std::string& path) {
-  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
-  ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
-  ChildSpec spec;
-  spec.argv = {pg_restore, "--list", path};
-  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
-  RETURN_IF_ERROR(ChildStatus("pg_restore --list", r));
-  // "215; 1259 16385 TABLE public customers postgres": the part after the two numbers.
+// transaction (post-data makes them again). A key from a table the restore does not make
+// (`listing`, what it restores) stays, and DROP TABLE then fails on it, as pg_restore's does.
+Status DropKeysBetweenCleanedTables(PGconn* conn, int server_version_num,
+                                    const std::string& listing) {
+  // "TABLE public customers postgres", the descriptor of each table the listing makes.
   std::vector<std::string> tables;
-  size_t at = 0;
-  while (at < r.out.size()) {
-    size_t end = r.out.find('\n', at);
-    if (end == std::string::npos) end = r.out.size();
-    std::string line = r.out.substr(at, end - at);
-    at = end + 1;
-    size_t t = line.find(" TABLE ");
-    if (line.empty() || line[0] == ';' || t == std::string::npos || line.find("; 1259 ") == std::string::npos)
-      continue;
-    tables.push_back(line.substr(t + 1));
+  std::istringstream lines(listing);
+  std::string line;
+  while (std::getline(lines, line)) {
+    long id = 0;
+    size_t at = 0;
+    if (SplitListLine(line, &id, &at) && line.compare(at, 6, "TABLE ") == 0)
+      tables.push_back(line.substr(at));
   }
   auto made_here = [&](const std::string& schema, const std::string& name) {
     const std::string want = "TABLE " + schema + " " + name + " ";
@@ -149,7 +155,7 @@ Status DropKeysBetweenCleanedTables(PGconn* conn, const LoadOptions& o, const st
       "JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
       "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace WHERE k.contype = 'f'";
   // A key cloned onto a partition goes with its parent's.
-  if (server.version_num >= 110000) sql += " AND k.conparentid = 0";
+  if (server_version_num >= 110000) sql += " AND k.conparentid = 0";
   ASSIGN_OR_RETURN(PgResultPtr keys, Exec(conn, sql));
   std::vector<std::string> drops;
   for (int i = 0; i < PQntuples(keys.get()); ++i) {
@@ -186,9 +192,9 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   ChildSpec spec;
   ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
   spec.argv = {pg_restore, "--section=post-data", "--file=-"};
-  ASSIGN_OR_RETURN(std::optional<TempFile> list, ListedPart(o, pg_restore, path));
-  if (list && list->path().empty()) return Status::Ok();  // -L lists none of it
-  if (list) spec.argv.push_back("--use-list=" + list->path());
+  ASSIGN_OR_RETURN(RestorePlan plan, PlanRestore(o, pg_restore, path, /*cleaning=*/false));
+  if (plan.nothing) return Status::Ok();
+  if (plan.use_list) spec.argv.push_back("--use-list=" + plan.use_list->path());
   if (o.no_owner) spec.argv.push_back("--no-owner");
   if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
@@ -219,15 +225,16 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.argv.push_back("--single-transaction");
   }
   spec.argv.push_back("--exit-on-error");
-  ASSIGN_OR_RETURN(std::optional<TempFile> list, ListedPart(o, spec.argv[0], path));
-  if (list && list->path().empty()) return Status::Ok();  // -L lists none of it
-  if (list) spec.argv.push_back("--use-list=" + list->path());
+  const bool cleaning = o.clean && section == format::section::kPreData;
+  ASSIGN_OR_RETURN(RestorePlan plan, PlanRestore(o, pg_restore, path, cleaning));
+  if (plan.nothing) return Status::Ok();
+  if (plan.use_list) spec.argv.push_back("--use-list=" + plan.use_list->path());
   if (o.verbose) {  // pg_restore -v's line per object, as it goes
     spec.argv.push_back("--verbose");
     spec.echo_stderr = true;
   }
-  if (o.clean && section == format::section::kPreData) {
-    RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, o, path));
+  if (cleaning) {
+    RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, server.version_num, plan.listing));
     spec.argv.push_back("--clean");
     if (o.if_exists) spec.argv.push_back("--if-exists");
   }

@@ -137,7 +137,7 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     if (!res.ok()) {
       Status st = res.take_status().Prefix("cannot truncate " + plan.qualified);
       // Referenced by a foreign key (feature_not_supported, as the server reports it).
-      if (st.message().find("SQLSTATE 0A000") != std::string::npos && !options_.cascade)
+      if (st.sqlstate() == "0A000" && !options_.cascade)
         st = std::move(st).WithHint(
             "the stream does not announce its tables, so load-stream cannot empty them together; "
             "--cascade empties the referencing tables too");

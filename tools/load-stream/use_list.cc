@@ -13,7 +13,12 @@ void SkipBlanks(const std::string& s, size_t* at) {
   while (*at < s.size() && (s[*at] == ' ' || s[*at] == '\t')) ++*at;
 }
 
-// "215; 1259 16385 TABLE public a postgres": the ID, and where the descriptor starts.
+bool StartsWith(const std::string& s, size_t at, const char* word) {
+  return s.compare(at, std::char_traits<char>::length(word), word) == 0;
+}
+
+}  // namespace
+
 bool SplitListLine(const std::string& line, long* id, size_t* descriptor) {
   size_t at = 0;
   SkipBlanks(line, &at);
@@ -33,12 +38,6 @@ bool SplitListLine(const std::string& line, long* id, size_t* descriptor) {
   *descriptor = at;
   return true;
 }
-
-bool StartsWith(const std::string& s, size_t at, const char* word) {
-  return s.compare(at, std::char_traits<char>::length(word), word) == 0;
-}
-
-}  // namespace
 
 bool ReadListIdentifier(const std::string& line, size_t* at, std::string* ident) {
   ident->clear();

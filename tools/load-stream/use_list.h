@@ -28,6 +28,11 @@ Result<UseList> ReadUseList(const std::string& path);
 // the listing's order: what pg_restore --use-list is given for that archive.
 std::string SelectFromListing(const std::string& listing, const UseList& list);
 
+// A line of pg_restore -l ("215; 1259 16385 TABLE public a postgres"): its dump ID, and where
+// the descriptor after the two catalog numbers ("TABLE public a postgres") starts. False for
+// comments and anything else.
+bool SplitListLine(const std::string& line, long* id, size_t* descriptor);
+
 // One identifier of a list line as toc prints it: bare, or double-quoted with "" for a quote.
 // Advances *at past it and the blanks after; false when there is none.
 bool ReadListIdentifier(const std::string& line, size_t* at, std::string* ident);

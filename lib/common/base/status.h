@@ -52,6 +52,8 @@ class [[nodiscard]] Status {
   Status WithFrame(uint64_t frame) && { frame_ = frame; return std::move(*this); }
   Status WithTable(std::string table) && { table_ = std::move(table); return std::move(*this); }
   Status WithHint(std::string hint) && { hint_ = std::move(hint); return std::move(*this); }
+  // The server's SQLSTATE, for callers that act on one error class (it is in the message too).
+  Status WithSqlstate(std::string sqlstate) && { sqlstate_ = std::move(sqlstate); return std::move(*this); }
   Status Prefix(const std::string& what) && { message_ = what + ": " + message_; return std::move(*this); }
   Status& MarkDownstreamClosed() { downstream_closed_ = true; return *this; }
 
@@ -59,6 +61,7 @@ class [[nodiscard]] Status {
   const std::optional<uint64_t>& frame() const { return frame_; }
   const std::optional<std::string>& table() const { return table_; }
   const std::optional<std::string>& hint() const { return hint_; }
+  const std::optional<std::string>& sqlstate() const { return sqlstate_; }
 
   // "message (table t, frame 3, byte offset 96)", without the hint.
   std::string ToString() const;
@@ -71,6 +74,7 @@ class [[nodiscard]] Status {
   std::optional<uint64_t> frame_;
   std::optional<std::string> table_;
   std::optional<std::string> hint_;
+  std::optional<std::string> sqlstate_;
   bool downstream_closed_ = false;
 };
 

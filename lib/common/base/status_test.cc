@@ -36,3 +36,17 @@ TEST(Status, BrokenPipeReadsAsDownstreamClosed) {
 
 }  // namespace
 }  // namespace segstream
+
+namespace segstream {
+namespace {
+
+TEST(Status, CarriesTheServersSqlstateThroughPrefix) {
+  Status st = Status::Server("query failed: x (SQLSTATE 0A000)").WithSqlstate("0A000");
+  st = std::move(st).Prefix("cannot truncate t");
+  ASSERT_TRUE(st.sqlstate());
+  EXPECT_EQ(*st.sqlstate(), "0A000");
+  EXPECT_FALSE(Status::Io("x").sqlstate());
+}
+
+}  // namespace
+}  // namespace segstream

@@ -77,6 +77,7 @@ Status ServerError(PGconn* conn, const std::string& what, const PGresult* res) {
   if (!context.empty()) text += "; context: " + context;
   Status st = Status::Server(text);
   if (!hint.empty()) st = std::move(st).WithHint(hint);
+  if (!sqlstate.empty()) st = std::move(st).WithSqlstate(sqlstate);
   return st;
 }
 
