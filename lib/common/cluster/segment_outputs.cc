@@ -156,6 +156,7 @@ Status OutputSet::Commit() {
 void OutputSet::Abort() {
   for (auto& out : outputs_) out->fd = UniqueFd();
   for (auto& out : outputs_) (void)WaitChild(out.get());
+  for (auto& out : outputs_) out->pending.Discard();
 }
 
 Status OutputSet::ExplainWriteFailure(size_t i, Status write_error) {

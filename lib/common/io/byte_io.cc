@@ -214,10 +214,13 @@ Result<UniqueFd> OpenInput(const std::string& path) {
   return UniqueFd(fd);
 }
 
-PendingOutput::~PendingOutput() {
+PendingOutput::~PendingOutput() { Discard(); }
+
+void PendingOutput::Discard() {
   if (temp_.empty()) return;
   ::unlink(temp_.c_str());
   UnregisterCleanupPath(temp_);
+  temp_.clear();
 }
 
 Status PendingOutput::Commit() {

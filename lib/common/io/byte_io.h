@@ -125,6 +125,9 @@ class PendingOutput {
   PendingOutput& operator=(const PendingOutput&) = delete;
   // Renames the temporary file to its final name; call after closing the fd.
   Status Commit();
+  // Removes the temporary file now, not at destruction: whoever is told "aborted" next
+  // (a coordinator, a test) must find nothing left behind.
+  void Discard();
 
  private:
   friend Result<UniqueFd> OpenOutput(const std::string& path, PendingOutput* pending);

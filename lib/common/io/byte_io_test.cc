@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,6 +79,45 @@ TEST(WriteAll, AClosedReaderIsDownstreamClosed) {
   ASSERT_FALSE(st.ok());
   EXPECT_TRUE(st.downstream_closed());
   EXPECT_EQ(st.kind(), ErrorKind::kIo);
+}
+
+bool DirectoryIsEmpty(const std::string& dir) {
+  std::string cmd = "test -z \"$(ls -A '" + dir + "')\"";
+  return std::system(cmd.c_str()) == 0;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/byte_io_test.XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+// CI caught the segment agent answering "aborted" while its temporary file still existed:
+// the file went only when the owner was destroyed, after the reply.
+TEST(PendingOutput, DiscardRemovesTheTemporaryFileAtOnce) {
+  TempDir dir;
+  PendingOutput pending;
+  auto fd = OpenOutput(dir.path + "/out.sgs", &pending);
+  ASSERT_TRUE(fd.ok());
+  EXPECT_FALSE(DirectoryIsEmpty(dir.path));
+  pending.Discard();
+  EXPECT_TRUE(DirectoryIsEmpty(dir.path));
+  EXPECT_TRUE(pending.Commit().ok());  // nothing left to put in place
+  EXPECT_TRUE(DirectoryIsEmpty(dir.path));
+}
+
+TEST(PendingOutput, CommitPutsTheFileInPlaceAndDestructionKeepsIt) {
+  TempDir dir;
+  {
+    PendingOutput pending;
+    auto fd = OpenOutput(dir.path + "/out.sgs", &pending);
+    ASSERT_TRUE(fd.ok());
+    ASSERT_TRUE(pending.Commit().ok());
+  }
+  EXPECT_EQ(::access((dir.path + "/out.sgs").c_str(), F_OK), 0);
 }
 
 }  // namespace
