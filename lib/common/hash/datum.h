@@ -116,7 +116,7 @@ struct Datum {
 
 // Reusable storage for values that cannot point into the input: unescaped text, decoded
 // bytea, numeric digits. Keep one per key column and reuse it for every row. The members
-// are an implementation detail of datum.cc.
+// are an implementation detail of the parsers.
 struct DatumBuffer {
   std::string field;
   std::string value;
