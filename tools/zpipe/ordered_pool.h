@@ -19,10 +19,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "lib/common/base/mutex.h"
 #include "lib/common/base/status.h"
 
 namespace segstream::zpipe {
@@ -49,11 +49,11 @@ class OrderedPool {
 
   // The next slot, in order, once one is free; nullptr after a failure.
   Job* Acquire() {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     while (!failed_ && (acquired_ - emitted_ >= slots_.size() ||
                         (acquired_ > emitted_ && weight_in_flight_ >= weight_budget_))) {
       producer_waiting_ = true;
-      space_cv_.wait(lock);
+      lock.Wait(space_cv_);
     }
     producer_waiting_ = false;
     if (failed_) return nullptr;
@@ -63,7 +63,7 @@ class OrderedPool {
   // Hands back the slot Acquire() returned last. Without `needs_work` it goes straight to
   // the writer (still in order). `weight` counts against the budget until it is emitted.
   void Submit(bool needs_work, uint64_t weight = 0) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Slot& s = slots_[submitted_ % slots_.size()];
     s.needs_work = needs_work;
     s.weight = weight;
@@ -76,20 +76,20 @@ class OrderedPool {
   }
 
   void Fail(Status status) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     FailLocked(std::move(status));
   }
 
   // Waits until every submitted job is emitted (or a failure), then stops the threads.
   Status Finish() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       done_ = true;
       work_cv_.notify_all();
       writer_cv_.notify_all();
     }
     Join();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return first_error_;
   }
 
@@ -102,7 +102,7 @@ class OrderedPool {
     Status status;
   };
 
-  void FailLocked(Status status) {
+  void FailLocked(Status status) REQUIRES(mu_) {
     if (failed_) return;
     failed_ = true;
     first_error_ = std::move(status);
@@ -118,7 +118,7 @@ class OrderedPool {
   }
 
   void WorkerLoop(int index) {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     for (;;) {
       // Jobs the writer already emitted needed no work; their slots may be reused already.
       if (next_work_ < emitted_) next_work_ = emitted_;
@@ -126,13 +126,14 @@ class OrderedPool {
         ++next_work_;
       if (failed_ || (done_ && next_work_ == submitted_)) return;
       if (next_work_ == submitted_) {
-        work_cv_.wait(lock);
+        lock.Wait(work_cv_);
         continue;
       }
+      // The slot is this worker's until it is marked ready: its fields need no lock.
       Slot& s = slots_[next_work_++ % slots_.size()];
-      lock.unlock();
+      lock.Unlock();
       Status st = work_(s.job, index);
-      lock.lock();
+      lock.Lock();
       s.status = std::move(st);
       s.ready = true;
       if (&s == &slots_[emitted_ % slots_.size()]) writer_cv_.notify_one();
@@ -140,23 +141,23 @@ class OrderedPool {
   }
 
   void WriterLoop() {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     for (;;) {
       if (failed_) return;
       if (emitted_ == submitted_) {
         if (done_) return;
-        writer_cv_.wait(lock);
+        lock.Wait(writer_cv_);
         continue;
       }
       Slot& s = slots_[emitted_ % slots_.size()];
       if (!s.ready) {
-        writer_cv_.wait(lock);
+        lock.Wait(writer_cv_);
         continue;
       }
       Status st = std::move(s.status);
-      lock.unlock();
+      lock.Unlock();
       if (st.ok()) st = emit_(s.job);
-      lock.lock();
+      lock.Lock();
       if (!st.ok()) {
         FailLocked(std::move(st));
         return;
@@ -174,16 +175,23 @@ class OrderedPool {
 
   WorkFn work_;
   EmitFn emit_;
+  Mutex mu_;
+  // A slot's job is filled by the producer, transformed by one worker and emitted by the
+  // writer, each without the lock: the counters below hand it from one to the next.
   std::vector<Slot> slots_;
   std::vector<std::thread> workers_;
   std::thread writer_;
-  std::mutex mu_;
   std::condition_variable space_cv_, work_cv_, writer_cv_;
-  uint64_t weight_budget_;
-  uint64_t weight_in_flight_ = 0;
-  uint64_t acquired_ = 0, submitted_ = 0, next_work_ = 0, emitted_ = 0;
-  bool done_ = false, failed_ = false, producer_waiting_ = false;
-  Status first_error_;
+  const uint64_t weight_budget_;
+  uint64_t weight_in_flight_ GUARDED_BY(mu_) = 0;
+  uint64_t acquired_ GUARDED_BY(mu_) = 0;
+  uint64_t submitted_ GUARDED_BY(mu_) = 0;
+  uint64_t next_work_ GUARDED_BY(mu_) = 0;
+  uint64_t emitted_ GUARDED_BY(mu_) = 0;
+  bool done_ GUARDED_BY(mu_) = false;
+  bool failed_ GUARDED_BY(mu_) = false;
+  bool producer_waiting_ GUARDED_BY(mu_) = false;
+  Status first_error_ GUARDED_BY(mu_);
 };
 
 }  // namespace segstream::zpipe

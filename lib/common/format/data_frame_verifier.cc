@@ -15,7 +15,7 @@ DataFrameVerifier::DataFrameVerifier(unsigned threads, size_t max_in_flight)
 
 DataFrameVerifier::~DataFrameVerifier() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
   work_ready_.notify_all();
@@ -46,21 +46,21 @@ Status DataFrameVerifier::Check(Job& job, Scratch* scratch, TableTotals* totals)
 
 void DataFrameVerifier::Work() {
   Scratch scratch;
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (;;) {
-    work_ready_.wait(lock, [&] { return stop_ || next_to_take_ < first_seq_ + jobs_.size(); });
+    while (!stop_ && next_to_take_ >= first_seq_ + jobs_.size()) lock.Wait(work_ready_);
     if (stop_) return;
-    RunOneLocked(lock, &scratch);
+    RunOneLocked(&scratch);
   }
 }
 
-void DataFrameVerifier::RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch* scratch) {
+void DataFrameVerifier::RunOneLocked(Scratch* scratch) {
   Job& job = jobs_[next_to_take_ - first_seq_];
   ++next_to_take_;
-  lock.unlock();
+  mu_.unlock();
   TableTotals totals;
   Status st = Check(job, scratch, &totals);
-  lock.lock();
+  mu_.lock();
   if (st.ok()) {
     job.table->seen.Add(totals);
   } else if (failure_.ok() || job.frame.number < failure_frame_) {
@@ -80,20 +80,18 @@ void DataFrameVerifier::PopDoneLocked() {
 }
 
 Status DataFrameVerifier::Submit(const RawFrame& frame, TableState* table) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   PopDoneLocked();
   // Bounded by count and by bytes: mapped pages of frames in flight stay resident, so a
   // frame of hundreds of MB waits until the frames before it are checked.
-  auto full = [&] {
-    return jobs_.size() >= max_in_flight_ ||
-           (!jobs_.empty() && in_flight_bytes_ + frame.stored.size() > kMaxInFlightBytes);
-  };
-  while (full() && failure_.ok()) {
+  while ((jobs_.size() >= max_in_flight_ ||
+          (!jobs_.empty() && in_flight_bytes_ + frame.stored.size() > kMaxInFlightBytes)) &&
+         failure_.ok()) {
     // The caller checks a frame itself rather than wait: it is one of the threads.
     if (next_to_take_ < first_seq_ + jobs_.size()) {
-      RunOneLocked(lock, &caller_scratch_);
+      RunOneLocked(&caller_scratch_);
     } else {
-      job_done_.wait(lock);
+      lock.Wait(job_done_);
     }
     PopDoneLocked();
   }
@@ -108,16 +106,13 @@ Status DataFrameVerifier::Submit(const RawFrame& frame, TableState* table) {
 }
 
 Status DataFrameVerifier::Drain() {
-  std::unique_lock<std::mutex> lock(mu_);
-  job_done_.wait(lock, [&] {
-    PopDoneLocked();
-    return jobs_.empty();
-  });
+  MutexLock lock(mu_);
+  for (PopDoneLocked(); !jobs_.empty(); PopDoneLocked()) lock.Wait(job_done_);
   return failure_;
 }
 
 uint64_t DataFrameVerifier::SafeOffset(uint64_t read_offset) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   PopDoneLocked();
   return jobs_.empty() ? read_offset : jobs_.front().frame.offset;
 }

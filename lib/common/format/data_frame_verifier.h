@@ -9,10 +9,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "lib/common/base/mutex.h"
 #include "lib/common/format/checksum.h"
 #include "lib/common/format/codec.h"
 #include "lib/common/format/frame_reader.h"
@@ -53,23 +53,25 @@ class DataFrameVerifier {
   static Status Check(Job& job, Scratch* scratch, TableTotals* totals);
   void Work();
   // Takes the next unchecked job and checks it with the lock released.
-  void RunOneLocked(std::unique_lock<std::mutex>& lock, Scratch* scratch);
-  void PopDoneLocked();
+  void RunOneLocked(Scratch* scratch) REQUIRES(mu_);
+  void PopDoneLocked() REQUIRES(mu_);
 
   // Stored bytes of the frames in flight, beyond which Submit() waits (one frame may be
   // larger on its own).
   static constexpr size_t kMaxInFlightBytes = 32u << 20;
   const size_t max_in_flight_;
-  size_t in_flight_bytes_ = 0;
-  std::mutex mu_;
+  Mutex mu_;
+  size_t in_flight_bytes_ GUARDED_BY(mu_) = 0;
   std::condition_variable work_ready_;  // a job to take, or stop
   std::condition_variable job_done_;
-  std::deque<Job> jobs_;       // submission (= input) order; references stay valid
-  uint64_t first_seq_ = 0;     // sequence number of jobs_.front()
-  uint64_t next_to_take_ = 0;  // sequence number of the next job for a worker
-  Status failure_;             // of the earliest failed frame
-  uint64_t failure_frame_ = 0;
-  bool stop_ = false;
+  // Submission (= input) order; references stay valid. A job's fields are written by the
+  // thread that took it, with mu_ released: `next_to_take_` hands each job to one thread.
+  std::deque<Job> jobs_ GUARDED_BY(mu_);
+  uint64_t first_seq_ GUARDED_BY(mu_) = 0;     // sequence number of jobs_.front()
+  uint64_t next_to_take_ GUARDED_BY(mu_) = 0;  // sequence number of the next job for a worker
+  Status failure_ GUARDED_BY(mu_);             // of the earliest failed frame
+  uint64_t failure_frame_ GUARDED_BY(mu_) = 0;
+  bool stop_ GUARDED_BY(mu_) = false;
   Scratch caller_scratch_;
   std::vector<std::thread> workers_;
 };
