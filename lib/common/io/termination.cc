@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -37,7 +39,8 @@ sigset_t TerminationSignals() {
   return set;
 }
 
-[[noreturn]] void Terminate(int sig) {
+// Steps 1 to 3 of the header's list, then `message` and the exit.
+[[noreturn]] void EndProcess(const std::string& message, int exit_code) {
   TerminationState& s = State();
   s.commit.lock();  // never released: no commit starts from here on
   std::lock_guard<std::mutex> lock(s.mu);
@@ -45,15 +48,36 @@ sigset_t TerminationSignals() {
   if (::isatty(2)) std::fputs("\r\033[K", stderr);  // past a progress line
   if (s.report) s.report();
   for (const auto& path : s.paths) ::unlink(path.c_str());
-  std::fprintf(stderr, "%s: interrupted by SIG%s\n", s.tool.c_str(), sigabbrev_np(sig));
+  std::fprintf(stderr, "%s: %s\n", s.tool.c_str(), message.c_str());
   std::fflush(stderr);
-  ::_exit(128 + sig);
+  ::_exit(exit_code);
+}
+
+[[noreturn]] void Terminate(int sig) {
+  EndProcess(std::string("interrupted by SIG") + sigabbrev_np(sig), 128 + sig);
+}
+
+// An exception nothing caught (memory exhausted, a thread that could not start) ends the
+// tool like an error, not with abort() and a core dump: one line, exit status 1, and the
+// same clean-up as a signal.
+[[noreturn]] void OnUncaughtException() {
+  std::string what = "unknown exception";
+  try {
+    if (auto e = std::current_exception()) std::rethrow_exception(e);
+  } catch (const std::bad_alloc&) {
+    what = "out of memory";
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  EndProcess("error: internal error: " + what, 1);
 }
 
 }  // namespace
 
 void InstallTerminationHandling(const char* tool) {
   State().tool = tool;
+  std::set_terminate(OnUncaughtException);
   sigset_t set = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread([set] {

@@ -21,6 +21,9 @@
 namespace segstream {
 
 // Call at the top of main(), before any thread starts (threads inherit the blocked mask).
+// Also makes an uncaught exception, in any thread, end the tool as steps 1 to 3 above do,
+// then print "TOOL: error: internal error: WHAT" ("out of memory" for std::bad_alloc) and
+// exit with status 1: never abort() and a core dump.
 void InstallTerminationHandling(const char* tool);
 
 // While it lives, `report` runs on the signal thread before the exit, under the commit
