@@ -17,7 +17,8 @@ namespace {
 constexpr const char* kTool = "dump-stream";
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception that escapes ends the tool cleanly (InstallTerminationHandling).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::dump::DumpOptions o;
   segstream::dump::SegmentAgentOptions agent;

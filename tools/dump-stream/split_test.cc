@@ -15,7 +15,7 @@ TEST(PlanSplit, SmallTableIsOneOpenRange) {
 }
 
 TEST(PlanSplit, RangesAreContiguousAndTheLastIsOpen) {
-  auto r = PlanSplit(1000 * 8192, 8192, 300 * 8192);
+  auto r = PlanSplit(uint64_t{1000} * 8192, 8192, uint64_t{300} * 8192);
   ASSERT_EQ(r.size(), 4u);
   EXPECT_EQ(r[0].begin, 0u);
   for (size_t i = 1; i < r.size(); ++i) EXPECT_EQ(r[i].begin, r[i - 1].end);
@@ -26,7 +26,7 @@ TEST(PlanSplit, RangesAreContiguousAndTheLastIsOpen) {
 }
 
 TEST(PlanSplit, NeverMorePartsThanBlocks) {
-  auto r = PlanSplit(3 * 8192, 8192, 1);
+  auto r = PlanSplit(uint64_t{3} * 8192, 8192, 1);
   EXPECT_EQ(r.size(), 3u);
 }
 

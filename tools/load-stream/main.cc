@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kTool = "load-stream";
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception that escapes ends the tool cleanly (InstallTerminationHandling).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::load::LoadOptions o;
   segstream::load::LoadAgentOptions agent;

@@ -8,7 +8,8 @@
 #include "lib/common/io/byte_io.h"
 #include "tools/segsplit/segsplit.h"
 
-int main(int argc, char** argv) {
+// An exception that escapes ends the tool cleanly (InstallTerminationHandling).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::InstallTerminationHandling("segsplit");
   constexpr const char* kTool = "segsplit";

@@ -9,7 +9,8 @@
 #include "lib/common/io/byte_io.h"
 #include "tools/toc/toc.h"
 
-int main(int argc, char** argv) {
+// An exception that escapes ends the tool cleanly (InstallTerminationHandling).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::InstallTerminationHandling("toc");
   using segstream::toc::kToolName;

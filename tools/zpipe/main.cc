@@ -15,7 +15,8 @@
 using segstream::Status;
 namespace zp = segstream::zpipe;
 
-int main(int argc, char** argv) {
+// An exception that escapes ends the tool cleanly (InstallTerminationHandling).
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::InstallTerminationHandling("zpipe");
   zp::Options o;

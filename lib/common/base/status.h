@@ -116,6 +116,8 @@ class [[nodiscard]] Result {
     if (!_st.ok()) return _st;                          \
   } while (0)
 
+// `lhs` is a declaration ("auto x") or an lvalue: it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.take_status();    \
@@ -123,3 +125,4 @@ class [[nodiscard]] Result {
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(SEGSTREAM_CONCAT(_result_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -335,7 +335,7 @@ TEST_F(DatumTest, NumericSyntaxErrors) {
 }
 
 std::string NumericBinary(uint16_t ndigits, int16_t weight, uint16_t sign, uint16_t dscale,
-                          std::vector<int16_t> digits) {
+                          const std::vector<int16_t>& digits) {
   std::string s = Be16(ndigits) + Be16(static_cast<uint16_t>(weight)) + Be16(sign) + Be16(dscale);
   for (int16_t d : digits) s += Be16(static_cast<uint16_t>(d));
   return s;

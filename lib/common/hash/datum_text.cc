@@ -540,7 +540,8 @@ bool ParseIntervalText(std::string_view text, Datum* out, std::string* error) {
       if (sc.Take(':') && (!sc.Digits(2, 2, &s) || !FractionUsec(&sc, &frac))) return syntax();
       if (m > 59 || s > 59) return range();
       __int128 t =
-          static_cast<__int128>(amount) * 3600 * kUsecPerSec + (m * 60 + s) * kUsecPerSec + frac;
+          static_cast<__int128>(amount) * 3600 * kUsecPerSec +
+          static_cast<__int128>(m * 60 + s) * kUsecPerSec + frac;
       if (negative) t = -t;
       if (t > INT64_MAX || t < INT64_MIN) return range();
       time = static_cast<int64_t>(t);
@@ -668,7 +669,7 @@ bool ParseIpv6(std::string_view s, uint8_t* address) {
   } else if (count != 8) {
     return false;
   }
-  for (int k = 0; k < 8; ++k) {
+  for (size_t k = 0; k < 8; ++k) {
     address[2 * k] = static_cast<uint8_t>(groups[k] >> 8);
     address[2 * k + 1] = static_cast<uint8_t>(groups[k]);
   }

@@ -110,7 +110,8 @@ int64_t AsInt64(uint64_t v) { return static_cast<int64_t>(v); }
 bool Evaluate(const std::string& function, const std::string& args, int64_t* result) {
   DatumBuffer buffer;
   auto [arg1, arg2] = TwoArgs(args);
-  auto seed = [&arg2] { return static_cast<uint64_t>(std::stoll(arg2)); };
+  const std::string& seed_text = arg2;  // clang 14 (make lint) cannot capture a binding
+  auto seed = [&seed_text] { return static_cast<uint64_t>(std::stoll(seed_text)); };
   if (function == "hashint4") {
     *result = AsInt32(HashInt4(std::stoi(args)));  // "6903 (= date ...)" reads as 6903
   } else if (function == "hashint8") {

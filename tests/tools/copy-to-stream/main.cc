@@ -187,7 +187,8 @@ Status Run(const Options& o) {
 }  // namespace
 }  // namespace segstream
 
-int main(int argc, char** argv) {
+// A test fixture: an exception that escapes fails the test that ran it, as it should.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::Options o;
   CLI::App app{"test only: wrap COPY TO STDOUT output (stdin) into a one-table segstream (stdout). "

@@ -265,7 +265,8 @@ Status Generate(const GenOptions& o) {
 }  // namespace
 }  // namespace segstream
 
-int main(int argc, char** argv) {
+// A test fixture: an exception that escapes fails the test that ran it, as it should.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::GenOptions o;
   CLI::App app{"gen-stream: writes a generated segstream to stdout (test-only)"};
