@@ -65,8 +65,11 @@ class DatumTest : public ::testing::Test {
         << "'" << field << "' was accepted";
     return error;
   }
+  // A binary bytea Datum points into its field, so the field outlives the call (clang's
+  // ASan caught the test reading a destroyed temporary).
   Datum Binary(PgType type, const std::string& bytes) {
-    return Copy(CopyFormat::kBinary, type, BinaryField(bytes));
+    binary_field_ = BinaryField(bytes);
+    return Copy(CopyFormat::kBinary, type, binary_field_);
   }
   std::string BinaryError(PgType type, const std::string& bytes) {
     return CopyError(CopyFormat::kBinary, type, BinaryField(bytes));
@@ -78,6 +81,7 @@ class DatumTest : public ::testing::Test {
   NumericParts Numeric(std::string_view text) { return Parts(Text(PgType::kNumeric, text)); }
 
   DatumBuffer buffer_;
+  std::string binary_field_;
 };
 
 // ---- type names ----------------------------------------------------------------------------
