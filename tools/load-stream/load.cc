@@ -23,8 +23,8 @@
 #include "tools/load-stream/load_order.h"
 #include "tools/load-stream/schema_apply.h"
 #include "tools/load-stream/load_options.h"
-#include "tools/load-stream/table_loader.h"
 #include "tools/load-stream/target_tables.h"
+#include "tools/load-stream/task_sink.h"
 
 namespace segstream::load {
 
@@ -68,22 +68,7 @@ std::string TaskName(const Task& t) {
   return name;
 }
 
-// Joins the job threads whatever way RunLoad leaves.
-class JobThreads {
- public:
-  ~JobThreads() { Join(); }
-  void Start(TableLoader* loader) { threads_.emplace_back([loader] { loader->Run(); }); }
-  void Join() {
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-  }
-
- private:
-  std::vector<std::thread> threads_;
-};
-
 struct ReadState {
-  std::vector<std::unique_ptr<Task>> unloaded;  // failed before reaching a job, or dry run
   uint64_t tables_seen = 0;
   uint64_t tables_selected = 0;  // table parts the selection matched
   uint64_t rows_seen = 0;
@@ -180,13 +165,13 @@ Status CheckStrictNames(const TableFilter& filter,
 // tables it references even when they come later in the stream; and --truncate empties the
 // ones foreign keys link in one statement, before any of them loads.
 Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
-                        const TargetResolver& resolver, Dispatcher* dispatcher, PGconn* control,
+                        const TargetResolver& resolver, TaskSink* sink, PGconn* control,
                         ReadState* state) {
   Json announced = std::move(state->announced);
   state->announced = Json();
   if (!state->load_order.read() && (!o.disable_triggers || o.truncate))
     RETURN_IF_ERROR(state->load_order.Read(control, resolver.profile().mpp()));
-  if (!dispatcher || !announced.is_array()) return Status::Ok();
+  if (!announced.is_array()) return Status::Ok();
   std::map<std::string, int> parts_to_come;
   std::set<std::string> targets, keep_rows;
   std::set<std::pair<std::string, std::string>> announced_names;
@@ -221,7 +206,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
   std::vector<std::pair<std::string, int>> ordered;
   for (const std::string& t : state->load_order.ReferencedFirst(targets, &cyclic))
     ordered.emplace_back(t, parts_to_come[t]);
-  dispatcher->Announce(ordered);
+  sink->Announce(ordered);
   // Checked here, before any row, when the header says what the stream holds.
   if (o.strict_names) RETURN_IF_ERROR(CheckStrictNames(filter, announced_names, "nothing was loaded"));
   if (!o.disable_triggers) {
@@ -245,7 +230,7 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
           .WithHint("--cascade empties those tables too (TRUNCATE ... CASCADE); or load "
                     "them as well, or load without --truncate");
     }
-    if (!group.empty()) dispatcher->SetTruncateGroup(group);
+    if (!group.empty()) sink->SetTruncateGroup(group);
   }
   return Status::Ok();
 }
@@ -253,14 +238,11 @@ Status PrepareForTables(const LoadOptions& o, const TableFilter& filter,
 // The reader loop. Returns the input's own failure (corrupt, truncated, I/O); other
 // reasons to stop are left in state->stop.
 Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& filter,
-                 TargetResolver* resolver, Dispatcher* dispatcher, Progress* progress,
-                 PGconn* control, Event* first, ReadState* state) {
+                 TargetResolver* resolver, TaskSink* sink, PGconn* control, Event* first,
+                 ReadState* state) {
   std::unordered_map<uint32_t, Task*> open;  // table id -> task, for the current stream
   for (;;) {
-    if (dispatcher) {
-      Status fatal = dispatcher->fatal();
-      if (!fatal.ok()) return Status::Ok();
-    }
+    if (!sink->fatal().ok()) return Status::Ok();
     Event ev;
     if (first) {
       ev = std::move(*first);
@@ -302,7 +284,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         state->stream_tables.emplace(info.schema, info.name);
         if (!state->prepared && !o.dry_run) {
           state->prepared = true;
-          Status st = PrepareForTables(o, filter, *resolver, dispatcher, control, state);
+          Status st = PrepareForTables(o, filter, *resolver, sink, control, state);
           if (!st.ok()) {
             state->stop = std::move(st);
             return Status::Ok();
@@ -343,12 +325,12 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
           Status st = plan.take_status().WithTable(task->source);
           task->error = st.ToString();
           task->outcome = TaskOutcome::kFailed;
-          if (dispatcher) dispatcher->Unannounce(resolver->TargetName(info.schema, info.name));
-          if (o.dry_run || o.on_error_continue)
+          sink->Unannounce(resolver->TargetName(info.schema, info.name));
+          if (sink->ContinuesAfterFailedTable())
             std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(task->error).c_str());
-          state->unloaded.push_back(std::move(task));
+          sink->AddFailed(std::move(task));
           if (st.kind() == ErrorKind::kCorrupt) return st;
-          if (!o.dry_run && !o.on_error_continue) {
+          if (!sink->ContinuesAfterFailedTable()) {
             state->stop = std::move(st);
             return Status::Ok();
           }
@@ -357,12 +339,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         task->plan = plan.value();
         if (!o.disable_triggers && state->load_order.read())
           task->references = state->load_order.References(task->plan->qualified);
-        if (o.dry_run) {
-          open[ev.table_id] = task.get();
-          state->unloaded.push_back(std::move(task));
-        } else {
-          open[ev.table_id] = dispatcher->AddTask(std::move(task));
-        }
+        open[ev.table_id] = sink->Add(std::move(task));
         break;
       }
       case EventType::kRows: {
@@ -370,12 +347,8 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         state->bytes_seen += ev.rows.rows().size();
         auto it = open.find(ev.table_id);
         if (it == open.end()) break;
-        if (o.dry_run) {
-          progress->Add(ev.rows.rows().size(), ev.rows.row_count());
-          break;
-        }
-        Status st = dispatcher->Rows(it->second, ev.rows.rows(), ev.rows.row_count());
-        if (!st.ok()) return Status::Ok();  // fatal: reported from the dispatcher
+        Status st = sink->Rows(it->second, ev.rows.rows(), ev.rows.row_count());
+        if (!st.ok()) return Status::Ok();  // fatal: reported from the sink
         break;
       }
       case EventType::kTableEnd: {
@@ -384,14 +357,7 @@ Status ReadInput(const LoadOptions& o, StreamReader* reader, const TableFilter& 
         if (it == open.end()) break;
         Task* task = it->second;
         open.erase(it);
-        if (o.dry_run) {
-          task->ended = true;
-          task->trailer = ev.trailer;
-          task->rows = ev.trailer.totals.rows;
-          task->bytes = ev.trailer.totals.bytes;
-          break;
-        }
-        if (!dispatcher->End(task, ev.trailer).ok()) return Status::Ok();
+        if (!sink->End(task, ev.trailer).ok()) return Status::Ok();
         break;
       }
       case EventType::kDataFrame:
@@ -509,41 +475,22 @@ Status RunLoad(const LoadOptions& o) {
   }
 
   Progress progress(kTool, o.progress);
-  std::unique_ptr<Dispatcher> dispatcher;
-  std::vector<std::unique_ptr<TableLoader>> loaders;
-  JobThreads threads;
-  if (!o.dry_run) {
-    dispatcher = std::make_unique<Dispatcher>(o, o.jobs);
-    for (int i = 0; i < o.jobs; ++i) {
-      ASSIGN_OR_RETURN(PgConnPtr conn, Connect(conn_options));
-      loaders.push_back(
-          std::make_unique<TableLoader>(i, std::move(conn), dispatcher.get(), o, &progress));
-    }
-    for (auto& l : loaders) threads.Start(l.get());
+  std::unique_ptr<TaskSink> sink;
+  if (o.dry_run) {
+    sink = std::make_unique<DryRunSink>(&progress);
+  } else {
+    ASSIGN_OR_RETURN(sink, DispatcherSink::Start(o, conn_options, &progress));
   }
 
   ReadState state;
   state.journal = journal.get();
   // A signal ends the run with the summary a failure prints (termination.h).
-  TerminationReport report([&dispatcher] {
-    std::vector<const Task*> now;
-    if (dispatcher)
-      for (Task* t : dispatcher->tasks()) now.push_back(t);
-    PrintOutcomes(now);
-  });
-  Status input_status = ReadInput(o, &reader, filter, &resolver, dispatcher.get(), &progress,
-                                  control.get(), first, &state);
-  std::vector<const Task*> tasks;
-  Status fatal;
-  if (dispatcher) {
-    if (!input_status.ok()) dispatcher->InputFailed();
-    if (!state.stop.ok()) dispatcher->SetFatal(state.stop);
-    dispatcher->WaitAllDone();
-    threads.Join();
-    fatal = dispatcher->fatal();
-    for (Task* t : dispatcher->tasks()) tasks.push_back(t);
-  }
-  for (const auto& t : state.unloaded) tasks.push_back(t.get());
+  TerminationReport report([&sink] { PrintOutcomes(sink->started()); });
+  Status input_status = ReadInput(o, &reader, filter, &resolver, sink.get(), control.get(),
+                                  first, &state);
+  sink->Finish(!input_status.ok(), state.stop);
+  Status fatal = sink->fatal();
+  std::vector<const Task*> tasks = sink->tasks();
   progress.Finish();
 
   if (!input_status.ok()) {
@@ -572,7 +519,7 @@ Status RunLoad(const LoadOptions& o) {
   for (const Task* t : tasks) {
     if (t->outcome == TaskOutcome::kFailed) {
       failures += (failed++ ? "; " : "") + t->error;
-    } else if (t->outcome == TaskOutcome::kCommitted || o.dry_run) {
+    } else if (sink->Done(*t)) {
       ++loaded;
       rows += t->rows;
       bytes += t->bytes;
@@ -633,7 +580,7 @@ Status RunLoad(const LoadOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet) {
     std::fprintf(stderr, "%s: %s %zu table%s, %llu rows, %s in %.2f s (%.0f rows/s)\n", kTool,
-                 o.dry_run ? "dry run: verified" : "loaded", loaded, loaded == 1 ? "" : "s",
+                 sink->summary_verb(), loaded, loaded == 1 ? "" : "s",
                  static_cast<unsigned long long>(rows), HumanBytes(double(bytes)).c_str(), seconds,
                  seconds > 0 ? double(rows) / seconds : 0.0);
     if (state.skipped)
