@@ -8,14 +8,18 @@
 // thread after that thread was joined.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
+#include "tools/load-stream/copy_in.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/load_options.h"
+#include "tools/load-stream/transaction.h"
 
 namespace segstream::load {
 
@@ -31,9 +35,19 @@ class TableLoader {
   // (connection lost) ends the run.
   Status Load(Task* task, bool* aborted);
   Status SetEncoding(const Task& task);
-  Status Put(std::span<const uint8_t> bytes);
-  void AbandonCopy();
-  void Rollback();
+  // The statements and the COPY of one task, inside its transaction (or the single one).
+  Status LoadInTransaction(Task* task, bool* aborted);
+  // Creates the target, runs the plan's statements before COPY and truncates, as the task
+  // says; true when the target was created or truncated in this transaction (COPY FREEZE
+  // may then be used).
+  Result<bool> PrepareTarget(const Task& task);
+  Status Copy(Task* task, bool freeze, bool* aborted);
+  Status SendSpilled(Task* task, CopyIn* copy);
+  // The live queue until the table's end; *aborted when the input failed before it.
+  Status SendQueued(Task* task, CopyIn* copy, bool* aborted);
+  // One statement; a failure is prefixed with `failure`.
+  Status RunStatement(const std::string& sql, const std::string& failure);
+  void ReportLoaded(const Task& task, std::chrono::steady_clock::time_point started) const;
   Status FinishSingleTransaction();
 
   int id_;
@@ -42,7 +56,7 @@ class TableLoader {
   const LoadOptions& options_;
   Progress* progress_;
   std::string client_encoding_;
-  bool in_transaction_ = false;
+  std::optional<Transaction> single_transaction_;  // --single-transaction, once begun
   std::set<std::string> created_;      // tables created inside the single transaction
   std::vector<Task*> loaded_;          // tasks waiting for the single transaction's COMMIT
   std::vector<uint8_t> spill_buffer_;
