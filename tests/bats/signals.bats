@@ -78,7 +78,8 @@ no_leftovers() {
   local loader=$!
   { cat "$W/small.sgs"; head -c "$cut" "$W/big.sgs"; sleep 60; } >"$W/in" &
   local feeder=$!
-  wait_for test "$(pg_psql sig tgt -c 'SELECT count(*) FROM small')" = 1000
+  # Quoted for eval: the count is asked again at every poll, not once before the first.
+  wait_for eval '[ "$(pg_psql sig tgt -c "SELECT count(*) FROM small")" = 1000 ]'
   interrupt TERM "$loader" "$feeder"
   cat "$W/err"
   [ "$RC" -eq 143 ]
