@@ -154,7 +154,7 @@ $(LINT)/%.tidy: %.cc $(LINT)/%.threads .clang-tidy
 
 # The unit tests under AddressSanitizer with UndefinedBehaviorSanitizer, and under
 # ThreadSanitizer; CI runs both. TSAN_TESTS are the suites whose code runs threads.
-TSAN_TESTS ?= OrderedPool*:*Verif*:Dispatcher*:Termination*:*Parallel*:*Thread*:Zpipe*:StreamWriter*
+TSAN_TESTS ?= Dispatcher*:SpillFile*:ParallelVerify*:Mapped*:OrderedPool*:TranscodeSegstream*:StreamRoundTrip*:WriteAll*:Termination*
 sanitize: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=address,undefined sanitized-unit
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=thread sanitized-unit \
