@@ -78,7 +78,7 @@ Result<bool> SpillFile::Next(std::vector<uint8_t>* bytes, uint32_t* row_count) {
 Dispatcher::Dispatcher(const LoadOptions& options, int jobs) : options_(options), jobs_(jobs) {}
 
 Task* Dispatcher::AddTask(std::unique_ptr<Task> task) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   task->index = tasks_.size();
   const std::string& target = task->plan->qualified;
   if (auto it = announced_.find(target); it != announced_.end() && --it->second <= 0)
@@ -90,7 +90,7 @@ Task* Dispatcher::AddTask(std::unique_ptr<Task> task) {
 }
 
 void Dispatcher::Announce(const std::vector<std::pair<std::string, int>>& ordered_parts) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   rank_.clear();  // a new stream: its own order
   for (const auto& [target, parts] : ordered_parts) {
     rank_.try_emplace(target, rank_.size());
@@ -99,14 +99,14 @@ void Dispatcher::Announce(const std::vector<std::pair<std::string, int>>& ordere
 }
 
 void Dispatcher::Unannounce(const std::string& target) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (auto it = announced_.find(target); it != announced_.end() && --it->second <= 0)
     announced_.erase(it);
   ScheduleLocked();
 }
 
 void Dispatcher::SetTruncateGroup(const std::set<std::string>& targets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (const std::string& t : targets) {
     // A table this run already emptied (an earlier stream of the input) is not emptied
     // again, and a group already emptied takes no new members: they go one by one.
@@ -200,17 +200,24 @@ bool Dispatcher::AllLiveEndedLocked() const {
   return any;
 }
 
-Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task,
-                              Chunk::Kind kind, std::span<const uint8_t> rows,
-                              uint32_t row_count) {
+bool Dispatcher::AllDoneLocked() const {
+  for (const auto& j : jobs_)
+    if (j.task) return false;
+  if (!fatal_.ok()) return true;
+  for (const auto& t : tasks_)
+    if (t->state != Task::State::kDone) return false;
+  return true;
+}
+
+Status Dispatcher::PushLocked(MutexLock& lock, Task* task, Chunk::Kind kind,
+                              std::span<const uint8_t> rows, uint32_t row_count) {
   Job& job = jobs_[task->job];
   size_t size = rows.size();
   // One frame larger than the bound still goes through, alone. The rows are copied only
   // once there is room: a copy made before waiting would be one more frame in memory.
-  reader_cv_.wait(lock, [&] {
-    return !fatal_.ok() || task->state != Task::State::kLive || job.queued_bytes == 0 ||
-           job.queued_bytes + size <= options_.queue_bytes_per_job;
-  });
+  while (fatal_.ok() && task->state == Task::State::kLive && job.queued_bytes != 0 &&
+         job.queued_bytes + size > options_.queue_bytes_per_job)
+    lock.Wait(reader_cv_);
   if (!fatal_.ok()) return fatal_;
   if (task->state != Task::State::kLive) return Status::Ok();  // it failed: drop its rows
   job.queued_bytes += size;
@@ -224,7 +231,7 @@ Status Dispatcher::PushLocked(std::unique_lock<std::mutex>& lock, Task* task,
 }
 
 Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (;;) {
     if (!fatal_.ok()) return fatal_;
     switch (task->state) {
@@ -237,7 +244,7 @@ Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_
         if (task->state != Task::State::kPending) continue;
         if (AllLiveEndedLocked()) {
           // Every busy job has all of its data: one of them will be free soon.
-          reader_cv_.wait(lock);
+          lock.Wait(reader_cv_);
           continue;
         }
         return task->spill.Append(rows, row_count);
@@ -246,7 +253,7 @@ Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_
 }
 
 Status Dispatcher::End(Task* task, const TableTrailer& trailer) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!fatal_.ok()) return fatal_;
   task->ended = true;
   task->trailer = trailer;
@@ -256,7 +263,7 @@ Status Dispatcher::End(Task* task, const TableTrailer& trailer) {
 }
 
 void Dispatcher::InputFailed() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   input_done_ = true;
   input_failed_ = true;
   announced_.clear();  // nothing more will come
@@ -276,7 +283,7 @@ void Dispatcher::InputFailed() {
 }
 
 void Dispatcher::SetFatal(Status status) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!fatal_.ok()) return;
   fatal_ = std::move(status);
   for (auto& j : jobs_) {
@@ -291,12 +298,12 @@ void Dispatcher::SetFatal(Status status) {
 }
 
 Status Dispatcher::fatal() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return fatal_;
 }
 
 bool Dispatcher::CommitAllowed() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!fatal_.ok() || input_failed_) return false;
   for (const auto& t : tasks_)
     if (t->outcome == TaskOutcome::kFailed) return false;
@@ -304,24 +311,17 @@ bool Dispatcher::CommitAllowed() {
 }
 
 void Dispatcher::WaitAllDone() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   input_done_ = true;
   announced_.clear();  // what was announced and never came will not come now
   ScheduleLocked();
-  reader_cv_.wait(lock, [&] {
-    for (const auto& j : jobs_)
-      if (j.task) return false;
-    if (!fatal_.ok()) return true;
-    for (const auto& t : tasks_)
-      if (t->state != Task::State::kDone) return false;
-    return true;
-  });
+  while (!AllDoneLocked()) lock.Wait(reader_cv_);
   shutdown_ = true;
   for (auto& j : jobs_) j.cv.notify_all();
 }
 
 Task* Dispatcher::NextTask(int job) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Job& j = jobs_[job];
   for (;;) {
     if (!fatal_.ok()) {
@@ -334,14 +334,14 @@ Task* Dispatcher::NextTask(int job) {
     }
     if (j.task) return j.task;
     if (shutdown_) return nullptr;
-    j.cv.wait(lock);
+    lock.Wait(j.cv);
   }
 }
 
 Chunk Dispatcher::Pop(int job) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   Job& j = jobs_[job];
-  j.cv.wait(lock, [&] { return !j.queue.empty(); });
+  while (j.queue.empty()) lock.Wait(j.cv);
   Chunk chunk = std::move(j.queue.front());
   j.queue.pop_front();
   j.queued_bytes -= chunk.bytes.size();
@@ -350,7 +350,7 @@ Chunk Dispatcher::Pop(int job) {
 }
 
 void Dispatcher::Finished(int job, Task* task) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   task->state = Task::State::kDone;
   if (task->truncate) {
     bool done = task->outcome == TaskOutcome::kCommitted || task->outcome == TaskOutcome::kLoaded;
@@ -368,7 +368,7 @@ void Dispatcher::Finished(int job, Task* task) {
 }
 
 std::vector<Task*> Dispatcher::tasks() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   std::vector<Task*> out;
   for (auto& t : tasks_) out.push_back(t.get());
   return out;

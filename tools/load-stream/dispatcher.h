@@ -16,12 +16,12 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "lib/common/base/mutex.h"
 #include "lib/common/format/copy_format.h"
 #include "lib/common/format/stream_meta.h"
 #include "tools/load-stream/load_options.h"
@@ -145,30 +145,34 @@ class Dispatcher {
   };
   enum class Truncate { kNeeded, kInFlight, kDone };
 
-  void ScheduleLocked();
-  bool StartableLocked(const Task& task) const;
-  bool ReferencesDoneLocked(const Task& task) const;
-  std::string TruncateSqlLocked(const Task& task) const;
+  void ScheduleLocked() REQUIRES(mu_);
+  bool StartableLocked(const Task& task) const REQUIRES(mu_);
+  bool ReferencesDoneLocked(const Task& task) const REQUIRES(mu_);
+  std::string TruncateSqlLocked(const Task& task) const REQUIRES(mu_);
   // Waits for room in the task's job queue, then queues a chunk of `kind` with a copy of `rows`.
-  Status PushLocked(std::unique_lock<std::mutex>& lock, Task* task, Chunk::Kind kind,
-                    std::span<const uint8_t> rows, uint32_t row_count);
-  bool AllLiveEndedLocked() const;
+  Status PushLocked(MutexLock& lock, Task* task, Chunk::Kind kind, std::span<const uint8_t> rows,
+                    uint32_t row_count) REQUIRES(mu_);
+  bool AllLiveEndedLocked() const REQUIRES(mu_);
+  // No job has a task, and every task is done (or the run failed).
+  bool AllDoneLocked() const REQUIRES(mu_);
 
   const LoadOptions& options_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable reader_cv_;  // the reader waits here for queue space or a free job
-  std::vector<Job> jobs_;
-  std::vector<std::unique_ptr<Task>> tasks_;
-  std::map<std::string, Truncate> truncate_;  // by target qualified name
-  std::set<std::string> truncate_group_;
-  Truncate group_truncate_ = Truncate::kNeeded;
-  std::map<std::string, int> announced_;       // parts announced and not yet added
-  std::map<std::string, size_t> rank_;         // place in the announced order
-  std::map<std::string, std::vector<const Task*>> by_target_;
-  bool input_done_ = false;
-  bool input_failed_ = false;
-  bool shutdown_ = false;
-  Status fatal_;
+  // A Task's fields marked as owned by the mutex are guarded by mu_ too; the analysis cannot
+  // see through the Task pointers, so that part rests on review.
+  std::vector<Job> jobs_ GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Task>> tasks_ GUARDED_BY(mu_);
+  std::map<std::string, Truncate> truncate_ GUARDED_BY(mu_);  // by target qualified name
+  std::set<std::string> truncate_group_ GUARDED_BY(mu_);
+  Truncate group_truncate_ GUARDED_BY(mu_) = Truncate::kNeeded;
+  std::map<std::string, int> announced_ GUARDED_BY(mu_);  // parts announced and not yet added
+  std::map<std::string, size_t> rank_ GUARDED_BY(mu_);    // place in the announced order
+  std::map<std::string, std::vector<const Task*>> by_target_ GUARDED_BY(mu_);
+  bool input_done_ GUARDED_BY(mu_) = false;
+  bool input_failed_ GUARDED_BY(mu_) = false;
+  bool shutdown_ GUARDED_BY(mu_) = false;
+  Status fatal_ GUARDED_BY(mu_);
 };
 
 }  // namespace segstream::load
