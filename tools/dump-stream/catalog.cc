@@ -7,9 +7,9 @@
 #include <map>
 #include <unordered_map>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/pg/pg_conn.h"
-#include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/snapshot.h"
 
 namespace segstream::dump {
@@ -64,26 +64,31 @@ Result<std::vector<RelationRow>> ListRelations(PGconn* conn, const ServerFacts& 
   // repeat every partition's rows.
   std::string relkind = "c.relkind::text";
   if (legacy) {
-    relkind = "CASE WHEN c.oid IN (SELECT parrelid FROM pg_catalog.pg_partition) OR "
-              "(c.oid IN (SELECT parchildrelid FROM pg_catalog.pg_partition_rule) AND "
-              "c.oid IN (SELECT inhparent FROM pg_catalog.pg_inherits)) THEN 'p' "
-              "ELSE " + relkind + " END";
+    relkind =
+        "CASE WHEN c.oid IN (SELECT parrelid FROM pg_catalog.pg_partition) OR "
+        "(c.oid IN (SELECT parchildrelid FROM pg_catalog.pg_partition_rule) AND "
+        "c.oid IN (SELECT inhparent FROM pg_catalog.pg_inherits)) THEN 'p' "
+        "ELSE " +
+        relkind + " END";
   }
   if (facts.profile.external_tables_by_relstorage)
     relkind = "CASE WHEN c.relstorage = 'x' THEN 'x' ELSE " + relkind + " END";
-  std::string sql = "SELECT c.oid::text, n.nspname, c.relname, " + relkind + ", "
+  std::string sql = "SELECT c.oid::text, n.nspname, c.relname, " + relkind +
+                    ", "
                     "c.reltuples::bigint, "
-      "c.relpages::bigint * current_setting('block_size')::bigint, "
-      "pg_catalog.pg_table_is_visible(c.oid), ";
+                    "c.relpages::bigint * current_setting('block_size')::bigint, "
+                    "pg_catalog.pg_table_is_visible(c.oid), ";
   // Nothing here may lock a relation (pg_relation_size and pg_get_expr do): a table locked
   // by someone else must not stall the listing before --lock-wait-timeout applies.
   if (partitions) {
-    sql += "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
-           "WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), '') ";
+    sql +=
+        "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
+        "WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), '') ";
   } else if (legacy) {
-    sql += "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
-           "WHERE i.inhrelid = c.oid AND c.oid IN "
-           "(SELECT parchildrelid FROM pg_catalog.pg_partition_rule) LIMIT 1), '') ";
+    sql +=
+        "COALESCE((SELECT i.inhparent::text FROM pg_catalog.pg_inherits i "
+        "WHERE i.inhrelid = c.oid AND c.oid IN "
+        "(SELECT parchildrelid FROM pg_catalog.pg_partition_rule) LIMIT 1), '') ";
   } else {
     sql += "'' ";
   }
@@ -190,8 +195,7 @@ Status AddPrimaryKeys(PGconn* conn, std::vector<DumpTable>* tables) {
 
 // Columns of every PARTITION BY HASH parent, keyed by the parent's oid. Expression keys
 // have attnum 0 and no name: they are left out, and the key is then recorded as empty.
-Result<std::unordered_map<std::string, std::vector<std::string>>> HashPartitionKeys(
-    PGconn* conn) {
+Result<std::unordered_map<std::string, std::vector<std::string>>> HashPartitionKeys(PGconn* conn) {
   const std::string sql =
       "SELECT pt.partrelid::text, a.attname, "
       "0 = ANY(pt.partattrs::pg_catalog.int2[]) AS has_expr "
@@ -208,13 +212,16 @@ Result<std::unordered_map<std::string, std::vector<std::string>>> HashPartitionK
   return keys;
 }
 
-Status AddDistribution(PGconn* conn, const ServerProfile& profile, std::vector<DumpTable>* tables,
-                       const std::unordered_map<std::string, std::map<int, std::string>>& attnames) {
+Status AddDistribution(
+    PGconn* conn, const ServerProfile& profile, std::vector<DumpTable>* tables,
+    const std::unordered_map<std::string, std::map<int, std::string>>& attnames) {
   // The column is the profile's, from a fixed table: never text from anywhere else.
   const std::string sql =
       "SELECT p.localoid::text, p.policytype::text, "
       "array_to_string(p.distkey::pg_catalog.int2[], ','), "
-      "array_to_string(p." + profile.distribution_opclass_column + "::pg_catalog.oid[], ','), "
+      "array_to_string(p." +
+      profile.distribution_opclass_column +
+      "::pg_catalog.oid[], ','), "
       "p.numsegments "
       "FROM pg_catalog.gp_distribution_policy p "
       "WHERE p.localoid = ANY($1::pg_catalog.oid[])";
@@ -294,8 +301,7 @@ Result<ServerFacts> ReadServerFacts(PGconn* conn) {
 
 Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& facts,
                                               const TableFilter& filter,
-                                              const TableFilter& excludes,
-                                              const LockFunction& lock,
+                                              const TableFilter& excludes, const LockFunction& lock,
                                               std::vector<std::string>* left_out) {
   ASSIGN_OR_RETURN(std::vector<RelationRow> rows, ListRelations(conn, facts));
   std::unordered_map<std::string, const RelationRow*> by_oid;
@@ -369,14 +375,16 @@ Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFac
   if (!left_out.empty() && !quiet) {
     std::string names;
     for (const auto& n : left_out) names += (names.empty() ? "" : ", ") + n;
-    std::fprintf(stderr, "dump-stream: note: left out %zu table%s whose rows live outside the "
-                 "database: %s\n", left_out.size(), left_out.size() == 1 ? "" : "s",
-                 EscapeForMessage(names).c_str());
+    std::fprintf(stderr,
+                 "dump-stream: note: left out %zu table%s whose rows live outside the "
+                 "database: %s\n",
+                 left_out.size(), left_out.size() == 1 ? "" : "s", EscapeForMessage(names).c_str());
   }
   if (tables.empty() && filter.has_includes()) {
     return Status::Usage("no matching tables were found")
-        .WithHint("patterns follow pg_dump: unquoted names fold to lower case; quote "
-                  "mixed-case names as '\"Name\"'");
+        .WithHint(
+            "patterns follow pg_dump: unquoted names fold to lower case; quote "
+            "mixed-case names as '\"Name\"'");
   }
   return tables;
 }

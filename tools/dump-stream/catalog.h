@@ -10,8 +10,8 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/pg/server_profile.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/server_profile.h"
 #include "lib/common/pg/table_filter.h"
 
 namespace segstream::dump {
@@ -34,9 +34,9 @@ Result<ServerFacts> ReadServerFacts(PGconn* conn);
 StreamInfo NewStreamInfo(PGconn* conn, const ServerFacts& facts, CopyFormat copy_format);
 
 struct DumpTable {
-  TableInfo info;       // part/parts left at 0/1; the planner sets them per part
-  std::string oid;      // pg_class oid, as text
-  uint64_t relation_bytes = 0;  // pg_relation_size of the main fork
+  TableInfo info;                         // part/parts left at 0/1; the planner sets them per part
+  std::string oid;                        // pg_class oid, as text
+  uint64_t relation_bytes = 0;            // pg_relation_size of the main fork
   std::vector<std::string> copy_columns;  // stored (not generated) columns, COPY order
   std::string copy_query;  // a SELECT to COPY instead of the relation (large objects)
 };
@@ -46,14 +46,13 @@ using LockFunction = std::function<Status(const std::vector<DumpTable>&)>;
 // The regular tables (and partition leaves) selected by `filter`, sorted by schema and
 // name. `lock` is called once the selection is known (only oid and identity are set) and
 // before any query that would itself lock a table (sizes, bounds), so lock waits are
-// bounded by --lock-wait-timeout. Partitioned parents have no data and are never returned; a leaf is also selected
-// when one of its partitioned ancestors matches an include rule and `excludes` (the
-// exclude rules alone) does not drop the leaf. Selected foreign and external tables are
-// not returned but named in `left_out` ("foreign table public.ft"): COPY cannot read them.
+// bounded by --lock-wait-timeout. Partitioned parents have no data and are never returned; a leaf
+// is also selected when one of its partitioned ancestors matches an include rule and `excludes`
+// (the exclude rules alone) does not drop the leaf. Selected foreign and external tables are not
+// returned but named in `left_out` ("foreign table public.ft"): COPY cannot read them.
 Result<std::vector<DumpTable>> DiscoverTables(PGconn* conn, const ServerFacts& facts,
                                               const TableFilter& filter,
-                                              const TableFilter& excludes,
-                                              const LockFunction& lock,
+                                              const TableFilter& excludes, const LockFunction& lock,
                                               std::vector<std::string>* left_out);
 
 // DiscoverTables with the dump's locks (ACCESS SHARE, bounded by `lock_wait_timeout`), a

@@ -1,25 +1,24 @@
 #include "tools/dump-stream/cluster_dump.h"
 
-#include <optional>
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
+#include <optional>
 
-#include "lib/common/format/format.h"
+#include "lib/common/base/text_escape.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
+#include "lib/common/format/format.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/pg/pg_conn.h"
+#include "lib/common/pg/table_filter.h"
 #include "lib/common/stream/schema_archive.h"
 #include "lib/common/stream/stream_writer.h"
-#include "lib/common/pg/table_filter.h"
-#include "lib/common/base/text_escape.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"
 
 namespace segstream::dump {
 namespace {
-
 
 Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.segment_output.find("%d") == std::string::npos)
@@ -28,15 +27,17 @@ Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.jobs != 1)
     return Status::Usage("--segment-output copies through one coordinator session")
         .WithHint("every segment already writes in parallel; leave out --jobs");
-  if (o.split_larger_than) return Status::Usage("--split-larger-than does not apply to --segment-output");
+  if (o.split_larger_than)
+    return Status::Usage("--split-larger-than does not apply to --segment-output");
   if (o.segment >= 0 || o.segments > 0)
-    return Status::Usage("--segment and --segments describe one stream; --segment-output "
-                         "numbers each segment's stream itself");
+    return Status::Usage(
+        "--segment and --segments describe one stream; --segment-output "
+        "numbers each segment's stream itself");
   if (!o.snapshot.empty()) return Status::Usage("--snapshot does not apply to --segment-output");
-  if (o.schema_only) return Status::Usage("--schema-only has no rows for --segment-output to write");
+  if (o.schema_only)
+    return Status::Usage("--schema-only has no rows for --segment-output to write");
   return Status::Ok();
 }
-
 
 // The segment agents of one cluster dump (segment_agent.h), from start to finish or abort.
 class ClusterDump {
@@ -51,19 +52,21 @@ class ClusterDump {
 
   Status StartAgents(const StreamInfo& header) {
     started_ = true;
-    return agents_.RunEverywhere(
-        "collect",
-        "--agent-segments " + std::to_string(agents_.segments()) + " --agent-output " +
-            EncodeAgentArgument(o_.segment_output) + " --agent-header " +
-            EncodeAgentArgument(header.ToJson().dump()),
-        "cannot start the segment agents");
+    return agents_.RunEverywhere("collect",
+                                 "--agent-segments " + std::to_string(agents_.segments()) +
+                                     " --agent-output " + EncodeAgentArgument(o_.segment_output) +
+                                     " --agent-header " +
+                                     EncodeAgentArgument(header.ToJson().dump()),
+                                 "cannot start the segment agents");
   }
 
   // COPY of one table; returns the rows the server counted over all segments.
   Result<uint64_t> CopyTable(const DumpTable& t) {
     std::string columns;
-    for (const std::string& c : t.copy_columns) columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
-    std::string cmd = agents_.Command("feed", "--agent-table " + EncodeAgentArgument(t.info.ToJson().dump()));
+    for (const std::string& c : t.copy_columns)
+      columns += (columns.empty() ? "" : ", ") + QuoteIdent(c);
+    std::string cmd =
+        agents_.Command("feed", "--agent-table " + EncodeAgentArgument(t.info.ToJson().dump()));
     std::string sql = "COPY " + QuoteIdent(t.info.schema) + "." + QuoteIdent(t.info.name);
     if (!columns.empty()) sql += " (" + columns + ")";
     sql += " TO PROGRAM " + QuoteLiteral(cmd) + OnSegmentClause(o_.copy_format);
@@ -81,7 +84,8 @@ class ClusterDump {
 
   // Puts every segment's file in place, once all of them finished and were checked.
   Status Commit() {
-    RETURN_IF_ERROR(agents_.RunEverywhere("commit", "", "a segment could not put its stream in place"));
+    RETURN_IF_ERROR(
+        agents_.RunEverywhere("commit", "", "a segment could not put its stream in place"));
     finished_ = true;
     return Status::Ok();
   }
@@ -125,9 +129,9 @@ Status RunClusterDump(const DumpOptions& o) {
   RETURN_IF_ERROR(cluster.CreateScratchTable());
   // Not READ ONLY: the agents' reports come back into the session's temporary table.
   RETURN_IF_ERROR(Exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ").status());
-  ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
-                   SelectAndLockTables(conn.get(), facts, filter, excludes, o.lock_wait_timeout,
-                                       o.quiet));
+  ASSIGN_OR_RETURN(
+      std::vector<DumpTable> tables,
+      SelectAndLockTables(conn.get(), facts, filter, excludes, o.lock_wait_timeout, o.quiet));
 
   // The coordinator's stream: what belongs to the cluster, not to a segment.
   std::optional<SqlSection> globals;
@@ -136,8 +140,10 @@ Status RunClusterDump(const DumpOptions& o) {
   }
   TempFile pre_data, post_data;
   if (o.schema) {
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPreData));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPostData));
+    ASSIGN_OR_RETURN(
+        pre_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPreData));
+    ASSIGN_OR_RETURN(
+        post_data, DumpSchemaSection(conn.get(), facts.profile, o, "", format::section::kPostData));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {
@@ -160,7 +166,8 @@ Status RunClusterDump(const DumpOptions& o) {
     ASSIGN_OR_RETURN(out, OpenOutput(o.output, &pending));
     Status refused = RefuseTerminalOutput(out.get(), o.force);
     if (!refused.ok())
-      return std::move(refused).WithHint("the schema and sequence values go to stdout: give -o FILE");
+      return std::move(refused).WithHint(
+          "the schema and sequence values go to stdout: give -o FILE");
   }
 
   RETURN_IF_ERROR(cluster.StartAgents(info));
@@ -179,8 +186,10 @@ Status RunClusterDump(const DumpOptions& o) {
     uint64_t sum = 0;
     for (const Json& r : reports) sum += r.at("tables").at(i).at("rows").get<uint64_t>();
     if (sum != counted[i].second) {
-      return Status::Corrupt("the segment streams hold " + std::to_string(sum) + " rows but the "
-                             "server copied " + std::to_string(counted[i].second))
+      return Status::Corrupt("the segment streams hold " + std::to_string(sum) +
+                             " rows but the "
+                             "server copied " +
+                             std::to_string(counted[i].second))
           .WithTable(counted[i].first);
     }
   }
@@ -195,8 +204,10 @@ Status RunClusterDump(const DumpOptions& o) {
     info.extra["segment_streams"] = outputs;
     RETURN_IF_ERROR(writer.Begin(info));
     if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
-    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
-    if (o.schema) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
+    if (o.schema)
+      RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
+    if (o.schema)
+      RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
     if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
     RETURN_IF_ERROR(writer.Finish());
     RETURN_IF_ERROR(sink.Flush());

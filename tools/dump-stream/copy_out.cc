@@ -23,8 +23,7 @@ constexpr uint64_t kProgressEveryBytes = 1 << 20;
 
 }  // namespace
 
-std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
-                         CopyFormat copy_format) {
+std::string BuildCopySql(const DumpTable& table, const BlockRange& range, CopyFormat copy_format) {
   std::string columns;
   for (const std::string& c : table.copy_columns) {
     if (!columns.empty()) columns += ", ";
@@ -74,9 +73,10 @@ Status CopyOutSession::Run(const std::string& copy_sql, CopyFormat format, Table
     if (cancelled_ && cancelled_->load(std::memory_order_relaxed)) {
       return Status::Io("cancelled");
     }
-    RETURN_IF_ERROR(splitter.Feed(
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buf.data), static_cast<size_t>(n)),
-        add_row));
+    RETURN_IF_ERROR(
+        splitter.Feed(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buf.data),
+                                               static_cast<size_t>(n)),
+                      add_row));
     buf.reset();
     if (progress_ && pending_bytes >= kProgressEveryBytes) {
       progress_->Add(pending_bytes, pending_rows);

@@ -12,8 +12,8 @@
 #include <libpq-fe.h>
 
 #include "lib/common/format/copy_format.h"
-#include "lib/common/pg/copy_rows.h"
 #include "lib/common/io/progress.h"
+#include "lib/common/pg/copy_rows.h"
 #include "lib/common/stream/stream_writer.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/split.h"
@@ -22,8 +22,7 @@ namespace segstream::dump {
 
 // COPY for one table or one block range of it, with an explicit column list so generated
 // columns are left out. Identifiers are quoted; the only other text is numbers we made.
-std::string BuildCopySql(const DumpTable& table, const BlockRange& range,
-                         CopyFormat copy_format);
+std::string BuildCopySql(const DumpTable& table, const BlockRange& range, CopyFormat copy_format);
 
 class CopyOutSession {
  public:

@@ -10,25 +10,24 @@
 #include <optional>
 #include <thread>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/format/format.h"
+#include "lib/common/format/large_objects.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/pg/foreign_keys.h"
-#include "lib/common/format/large_objects.h"
 #include "lib/common/pg/pg_conn.h"
+#include "lib/common/pg/table_filter.h"
 #include "lib/common/stream/schema_archive.h"
 #include "lib/common/stream/stream_writer.h"
-#include "lib/common/base/text_escape.h"
-#include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/catalog.h"
 #include "tools/dump-stream/copy_out.h"
-#include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/large_objects.h"
+#include "tools/dump-stream/schema_dump.h"
 #include "tools/dump-stream/snapshot.h"
 #include "tools/dump-stream/split.h"
 
 namespace segstream::dump {
 namespace {
-
 
 Status ValidateOptions(const DumpOptions& o) {
   if (o.jobs < 1) return Status::Usage("--jobs must be at least 1");
@@ -152,15 +151,15 @@ class JobQueue {
   Status first_error_;
 };
 
-Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format,
-                StreamWriter* writer, Progress* progress, const std::atomic<bool>* cancelled) {
+Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format, StreamWriter* writer,
+                Progress* progress, const std::atomic<bool>* cancelled) {
   const std::string qualified = item.info.QualifiedName();
   Json where = {{"table", qualified}, {"part", item.info.part}, {"parts", item.info.parts}};
   progress->Event("table_begin", where);
   ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, writer->NewTable(item.info));
   CopyOutSession session(conn, progress, cancelled);
-  Status st = session.Run(BuildCopySql(*item.table, item.range, copy_format),
-                          copy_format, table.get());
+  Status st =
+      session.Run(BuildCopySql(*item.table, item.range, copy_format), copy_format, table.get());
   if (!st.ok()) return std::move(st).WithTable(qualified);
   RETURN_IF_ERROR(table->Finish());
   where["rows"] = table->totals().rows;
@@ -169,8 +168,8 @@ Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format,
   return Status::Ok();
 }
 
-void JobLoop(PGconn* conn, CopyFormat copy_format, StreamWriter* writer,
-             Progress* progress, JobQueue* queue) {
+void JobLoop(PGconn* conn, CopyFormat copy_format, StreamWriter* writer, Progress* progress,
+             JobQueue* queue) {
   while (const WorkItem* item = queue->Next()) {
     Status st = DumpItem(conn, *item, copy_format, writer, progress, queue->cancelled());
     if (!st.ok()) {
@@ -200,13 +199,15 @@ Status RunDump(const DumpOptions& o) {
       sysid.ok()) {
     system_identifier = Field(sysid->get(), 0, 0);
   }
-  ASSIGN_OR_RETURN(Json settings, ApplySessionSettings(leader.get(), facts.encoding, facts.profile));
+  ASSIGN_OR_RETURN(Json settings,
+                   ApplySessionSettings(leader.get(), facts.encoding, facts.profile));
   ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
-  ASSIGN_OR_RETURN(std::vector<DumpTable> tables,
-                   SelectAndLockTables(leader.get(), facts, filter, excludes,
-                                       o.lock_wait_timeout, o.quiet));
+  ASSIGN_OR_RETURN(
+      std::vector<DumpTable> tables,
+      SelectAndLockTables(leader.get(), facts, filter, excludes, o.lock_wait_timeout, o.quiet));
 
-  ASSIGN_OR_RETURN(std::optional<DumpTable> large_objects, PlanLargeObjects(leader.get(), o, filter));
+  ASSIGN_OR_RETURN(std::optional<DumpTable> large_objects,
+                   PlanLargeObjects(leader.get(), o, filter));
 
   // Schema, sequences and globals are taken before any row is written, so every failure of
   // theirs still leaves no output; pg_dump sees the same snapshot the jobs will.
@@ -217,9 +218,11 @@ Status RunDump(const DumpOptions& o) {
   TempFile pre_data, post_data;
   if (o.WantsSchema()) {
     // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
-    ASSIGN_OR_RETURN(pre_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, format::section::kPreData,
-                                                 large_objects.has_value()));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot, format::section::kPostData));
+    ASSIGN_OR_RETURN(pre_data,
+                     DumpSchemaSection(leader.get(), facts.profile, o, snapshot,
+                                       format::section::kPreData, large_objects.has_value()));
+    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot,
+                                                  format::section::kPostData));
   }
   std::optional<SqlSection> sequences;
   if (o.WantsSequences()) {
@@ -237,7 +240,8 @@ Status RunDump(const DumpOptions& o) {
                    ReadForeignKeys(leader.get(), facts.profile.mpp()));
   std::vector<WorkItem> items =
       ReferencedFirst(PlanWork(tables, facts.block_size, o.split_larger_than), keys);
-  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
+  const int jobs =
+      std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
   // With one job the leader copies; with more it only holds the snapshot and the locks.
   std::vector<PgConnPtr> job_conns;
   if (jobs > 1) {
@@ -279,7 +283,8 @@ Status RunDump(const DumpOptions& o) {
   // Globals and pre-data come before the first table: a loader creates the roles and
   // tables before any row arrives.
   if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
-  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
+  if (o.WantsSchema())
+    RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
 
   JobQueue queue(&items);
   if (jobs == 1) {
@@ -287,15 +292,15 @@ Status RunDump(const DumpOptions& o) {
   } else {
     std::vector<std::thread> threads;
     for (int i = 0; i < jobs; ++i) {
-      threads.emplace_back(JobLoop, job_conns[i].get(), o.copy_format, &writer,
-                           &progress, &queue);
+      threads.emplace_back(JobLoop, job_conns[i].get(), o.copy_format, &writer, &progress, &queue);
     }
     for (std::thread& t : threads) t.join();
   }
   Status failed = queue.TakeError();
   if (!failed.ok()) return failed;  // no stream trailer: readers see a truncated stream
 
-  if (o.WantsSchema()) RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
+  if (o.WantsSchema())
+    RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
   if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
 
   RETURN_IF_ERROR(writer.Finish());

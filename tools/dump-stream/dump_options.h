@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "lib/common/format/copy_format.h"
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
+#include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/table_selection.h"
 
 namespace segstream::dump {
@@ -17,25 +17,25 @@ struct DumpOptions {
   std::string output = "-";  // -o FILE; "-" is stdout
   bool force = false;        // write binary to a terminal anyway
   int jobs = 1;
-  std::string snapshot;      // import this snapshot instead of exporting one
+  std::string snapshot;           // import this snapshot instead of exporting one
   std::string lock_wait_timeout;  // a PostgreSQL interval/ms value; "" waits forever
-  TableSelection selection;  // -t -n -T -N and the table files
+  TableSelection selection;       // -t -n -T -N and the table files
   CopyFormat copy_format = CopyFormat::kText;
-  uint64_t split_larger_than = 0;    // 0: never split
+  uint64_t split_larger_than = 0;  // 0: never split
   int segment = -1;
   int segments = 0;
   std::string segment_output;  // --segment-output PATTERN: one stream per segment, on its host
   ProgressMode progress = ProgressMode::kOff;
   bool quiet = false;
   // What beyond table rows the stream carries (see schema_dump.h):
-  bool schema = false;       // pre-data + rows + post-data + sequences
-  bool schema_only = false;  // pre-data + post-data, no rows
-  bool data_only = false;    // rows + sequences
-  bool globals = false;      // roles and tablespaces (pg_dumpall --globals-only)
+  bool schema = false;        // pre-data + rows + post-data + sequences
+  bool schema_only = false;   // pre-data + post-data, no rows
+  bool data_only = false;     // rows + sequences
+  bool globals = false;       // roles and tablespaces (pg_dumpall --globals-only)
   bool no_sequences = false;  // sequence values travel with the rows unless this
   bool no_role_passwords = false;
   bool no_large_objects = false;  // leave out large objects even in a whole-database dump
-  std::string pg_bindir;     // where pg_dump and pg_dumpall are; "" searches PATH
+  std::string pg_bindir;          // where pg_dump and pg_dumpall are; "" searches PATH
 
   bool WantsSchema() const { return schema || schema_only; }
   bool WantsRows() const { return !schema_only; }

@@ -41,9 +41,9 @@ Result<std::optional<DumpTable>> PlanLargeObjects(PGconn* leader, const DumpOpti
     return std::optional<DumpTable>();
   ASSIGN_OR_RETURN(int64_t count, CountLargeObjects(leader));
   if (count == 0) return std::optional<DumpTable>();
-  ASSIGN_OR_RETURN(PgResultPtr may_read,
-                   Exec(leader, "SELECT pg_catalog.has_table_privilege("
-                                "'pg_catalog.pg_largeobject', 'SELECT')"));
+  ASSIGN_OR_RETURN(PgResultPtr may_read, Exec(leader,
+                                              "SELECT pg_catalog.has_table_privilege("
+                                              "'pg_catalog.pg_largeobject', 'SELECT')"));
   const bool pages = Field(may_read.get(), 0, 0) == "t";
 
   DumpTable t;

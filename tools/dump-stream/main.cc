@@ -4,14 +4,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lib/common/io/termination.h"
+#include "lib/common/base/size_suffix.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
-#include "lib/common/base/size_suffix.h"
+#include "lib/common/io/termination.h"
 #include "tools/dump-stream/cluster_dump.h"
 #include "tools/dump-stream/dump.h"
-#include "tools/dump-stream/segment_agent.h"
 #include "tools/dump-stream/dump_options.h"
+#include "tools/dump-stream/segment_agent.h"
 
 namespace {
 constexpr const char* kTool = "dump-stream";
@@ -25,9 +25,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::string progress;
   std::string split;
 
-  CLI::App app{"Write the rows of a PostgreSQL database's tables to stdout (or FILE) as one "
-               "segstream, under one consistent snapshot.",
-               kTool};
+  CLI::App app{
+      "Write the rows of a PostgreSQL database's tables to stdout (or FILE) as one "
+      "segstream, under one consistent snapshot.",
+      kTool};
   app.set_help_flag("--help", "print this help and exit");
   segstream::AddVersionFlag(app, kTool);
   app.add_option("-d,--dbname", o.conn.dbname, "database name, conninfo string or URI");
@@ -65,8 +66,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--data-only", o.data_only, "rows and sequence values, no schema");
   app.add_flag("--no-sequences", o.no_sequences,
                "leave out the sequence values (by default they travel with the rows)");
-  app.add_flag("--globals", o.globals,
-               "embed roles and tablespaces (pg_dumpall --globals-only)");
+  app.add_flag("--globals", o.globals, "embed roles and tablespaces (pg_dumpall --globals-only)");
   app.add_flag("--no-role-passwords", o.no_role_passwords,
                "with --globals: leave out the roles' password hashes");
   app.add_flag("-B,--no-large-objects,--no-blobs", o.no_large_objects,
@@ -75,9 +75,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("--pg-bindir", o.pg_bindir,
                  "directory of the pg_dump and pg_dumpall to run (default: the newest installed, "
                  "in PATH or /usr/lib/postgresql/*/bin, not older than the server)");
-  auto* internal = app.add_option_group(
-      "Segment agent", "run by Greenplum on each segment host during --segment-output; not for "
-      "direct use");
+  auto* internal =
+      app.add_option_group("Segment agent",
+                           "run by Greenplum on each segment host during --segment-output; not for "
+                           "direct use");
   internal->add_option("--agent", agent.role, "collect, feed, finish, commit or abort");
   internal->add_option("--agent-socket", agent.socket, "the segment agent's socket name");
   internal->add_option("--agent-segment", agent.segment, "this segment's content id");
@@ -87,9 +88,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   internal->add_option("--agent-table", agent.table, "the table's metadata, base64");
   internal->add_option("--agent-idle-timeout", agent.idle_timeout_seconds,
                        "seconds without a request before the agent drops its output (600)");
-  app.footer("Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"
-             "Unlike pg_dump, --schema embeds the schema; a schema PATTERN is -n/--include-schema.\n"
-             "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
+  app.footer(
+      "Exit status: 0 ok, 1 runtime failure (server, I/O), 2 usage error.\n"
+      "Unlike pg_dump, --schema embeds the schema; a schema PATTERN is -n/--include-schema.\n"
+      "Patterns follow pg_dump: * and ? wildcards, \"quoted\" names, schema.table.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (!agent.role.empty()) return segstream::dump::RunSegmentAgent(agent);

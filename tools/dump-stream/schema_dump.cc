@@ -17,7 +17,6 @@ std::string DoubleQuoted(const std::string& ident) {
   return out + "\"";
 }
 
-
 }  // namespace
 
 // As the filter reads the line (ParseExactName): a bare name stays unqualified, so pg_dump
@@ -52,15 +51,15 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o) {
   return args;
 }
 
-Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
-                                   const DumpOptions& o, const std::string& snapshot,
-                                   const std::string& section, bool large_object_shells) {
+Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server, const DumpOptions& o,
+                                   const std::string& snapshot, const std::string& section,
+                                   bool large_object_shells) {
   ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-" + section));
   ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
   ASSIGN_OR_RETURN(std::string pg_dump, ClientProgramFor(server, o.pg_bindir, "pg_dump"));
-  spec.argv = {pg_dump, "--format=custom",
-               "--section=" + section, "--file=" + file.path(), "--dbname=" + cc.conninfo};
+  spec.argv = {pg_dump, "--format=custom", "--section=" + section, "--file=" + file.path(),
+               "--dbname=" + cc.conninfo};
   // --no-sync is from pg_dump 10; Greenplum 6's is 9.4's.
   if (server.version_num >= 100000) spec.argv.push_back("--no-sync");
   if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
@@ -71,7 +70,8 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
   // which pg_dump files under post-data; table rows are in the data section either way.
   // Pre-data keeps it, leaving out the large objects' shells (lo_create, owner, grants),
   // unless the stream carries their bytes.
-  if (section == format::section::kPreData && !large_object_shells) spec.argv.push_back("--schema-only");
+  if (section == format::section::kPreData && !large_object_shells)
+    spec.argv.push_back("--schema-only");
   for (auto& a : PgDumpSelectionArgs(o)) spec.argv.push_back(std::move(a));
   spec.env = cc.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
@@ -79,8 +79,9 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
   if (!st.ok() && st.message().find("out of shared memory") != std::string::npos)
     return ExplainLockTableFull(std::move(st), 0);
   if (!st.ok())
-    return std::move(st).WithHint("pg_dump must be of the server's major version or newer; "
-                                  "--pg-bindir names the directory of another one");
+    return std::move(st).WithHint(
+        "pg_dump must be of the server's major version or newer; "
+        "--pg-bindir names the directory of another one");
   return file;
 }
 
@@ -164,8 +165,9 @@ Result<SqlSection> DumpGlobals(PGconn* conn, const ServerProfile& server, const 
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   Status st = ChildStatus("pg_dumpall --globals-only", r);
   if (!st.ok())
-    return std::move(st).WithHint("reading roles' passwords takes a superuser; without one, "
-                                  "leave out --globals");
+    return std::move(st).WithHint(
+        "reading roles' passwords takes a superuser; without one, "
+        "leave out --globals");
   SqlSection section;
   section.section = format::section::kGlobals;
   section.sql = std::move(r.out);

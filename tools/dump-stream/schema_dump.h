@@ -9,9 +9,9 @@
 
 #include <libpq-fe.h>
 
+#include "lib/common/format/stream_meta.h"
 #include "lib/common/io/child_process.h"
 #include "lib/common/pg/server_profile.h"
-#include "lib/common/format/stream_meta.h"
 #include "lib/common/pg/table_filter.h"
 #include "tools/dump-stream/dump_options.h"
 
@@ -28,9 +28,9 @@ std::vector<std::string> PgDumpSelectionArgs(const DumpOptions& o);
 // objects, with their owners and grants, whose bytes the stream's rows carry.
 // Greenplum and Cloudberry get their own pg_dump (ClientProgramFor), given only options
 // its version knows, and their internal schemas are left out.
-Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server,
-                                   const DumpOptions& o, const std::string& snapshot,
-                                   const std::string& section, bool large_object_shells = false);
+Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server, const DumpOptions& o,
+                                   const std::string& snapshot, const std::string& section,
+                                   bool large_object_shells = false);
 
 // The selected sequences' (last_value, is_called), read in `conn`'s current transaction
 // (the dump's snapshot), as a "sequences" section: readable setval statements in "sql" and

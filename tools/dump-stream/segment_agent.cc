@@ -6,13 +6,13 @@
 #include <memory>
 #include <vector>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/cluster/agent_channel.h"
 #include "lib/common/cluster/agent_process.h"
-#include "lib/common/pg/copy_rows.h"
 #include "lib/common/cluster/segment_outputs.h"
-#include "lib/common/stream/stream_writer.h"
 #include "lib/common/io/termination.h"
-#include "lib/common/base/text_escape.h"
+#include "lib/common/pg/copy_rows.h"
+#include "lib/common/stream/stream_writer.h"
 
 namespace segstream::dump {
 namespace {
@@ -29,8 +29,11 @@ class Collector {
   Collector(const SegmentAgentOptions& o, UniqueFd listen) : o_(o), listen_(std::move(listen)) {}
 
   Status Start(const std::string& target, const std::string& header_json) {
-    ASSIGN_OR_RETURN(Json j, ParseJsonPayload(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(header_json.data()), header_json.size()), "header"));
+    ASSIGN_OR_RETURN(
+        Json j, ParseJsonPayload(
+                    std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(header_json.data()),
+                                             header_json.size()),
+                    "header"));
     ASSIGN_OR_RETURN(StreamInfo info, StreamInfo::FromJson(j));
     info.segment = o_.segment;
     info.segments = o_.segments;
@@ -65,10 +68,11 @@ class Collector {
         // far, one failure drops them all (a command's stream then ends without its
         // trailer, which no reader accepts).
         Status st = failed_;
-        if (st.ok()) st = command_ ? Explain(outputs_[0].sink->Flush()) : Explain(outputs_[0].writer->Finish());
+        if (st.ok())
+          st =
+              command_ ? Explain(outputs_[0].sink->Flush()) : Explain(outputs_[0].writer->Finish());
         if (st.ok() && !command_) st = outputs_.Close(/*commit=*/false);
-        Json report = {{"segment", o_.segment}, {"output", outputs_[0].name},
-                       {"tables", tables_}};
+        Json report = {{"segment", o_.segment}, {"output", outputs_[0].name}, {"tables", tables_}};
         Reply(fd, Failed(std::move(st)), report);
         return false;  // commit or abort follows
       }
@@ -83,9 +87,7 @@ class Collector {
         outputs_.Abort();
         Reply(fd, Status::Ok(), Json::object());
         return true;
-      default:
-        Reply(fd, Status::Corrupt("unexpected agent request"), Json::object());
-        return false;
+      default: Reply(fd, Status::Corrupt("unexpected agent request"), Json::object()); return false;
     }
   }
 
@@ -109,8 +111,10 @@ class Collector {
   void Reply(int fd, const Status& st, const Json& ok) { ReplyToAgentRequest(fd, st, ok); }
 
   Status CollectTable(int fd, const std::string& meta) {
-    ASSIGN_OR_RETURN(Json j, ParseJsonPayload(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(meta.data()), meta.size()), "table"));
+    ASSIGN_OR_RETURN(
+        Json j, ParseJsonPayload(std::span<const uint8_t>(
+                                     reinterpret_cast<const uint8_t*>(meta.data()), meta.size()),
+                                 "table"));
     ASSIGN_OR_RETURN(TableInfo info, TableInfo::FromJson(j));
     ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, outputs_[0].writer->NewTable(info));
     // The server's COPY pipe itself: the rows are read once, by us, not relayed by the feed.
@@ -128,7 +132,8 @@ class Collector {
     if (st.ok()) st = splitter.Finish();
     if (st.ok()) st = table->Finish();
     if (!st.ok()) return std::move(st).WithTable(info.QualifiedName());
-    tables_.push_back({{"table", info.QualifiedName()}, {"rows", table->totals().rows},
+    tables_.push_back({{"table", info.QualifiedName()},
+                       {"rows", table->totals().rows},
                        {"bytes", table->totals().bytes}});
     return Status::Ok();
   }

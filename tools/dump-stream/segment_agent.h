@@ -25,13 +25,13 @@
 namespace segstream::dump {
 
 struct SegmentAgentOptions {
-  std::string role;      // collect | feed | finish | commit | abort
-  std::string socket;    // the collector's abstract socket name
-  int segment = -1;      // content id
-  int segments = 0;      // primary segments in the cluster
-  std::string output;    // collect: the output target, base64
-  std::string header;    // collect: the StreamInfo JSON, base64
-  std::string table;     // feed: the TableInfo JSON, base64
+  std::string role;    // collect | feed | finish | commit | abort
+  std::string socket;  // the collector's abstract socket name
+  int segment = -1;    // content id
+  int segments = 0;    // primary segments in the cluster
+  std::string output;  // collect: the output target, base64
+  std::string header;  // collect: the StreamInfo JSON, base64
+  std::string table;   // feed: the TableInfo JSON, base64
   int idle_timeout_seconds = 600;
 };
 

@@ -9,8 +9,8 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/pg/server_profile.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/server_profile.h"
 
 namespace segstream::dump {
 

@@ -5,14 +5,14 @@
 #include <cstdlib>
 #include <optional>
 
-#include "lib/common/format/copy_format.h"
+#include "lib/common/base/text_escape.h"
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
+#include "lib/common/format/copy_format.h"
+#include "lib/common/io/termination.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/server_profile.h"
 #include "lib/common/pg/table_filter.h"
-#include "lib/common/io/termination.h"
-#include "lib/common/base/text_escape.h"
 
 namespace segstream::load {
 namespace {
@@ -30,8 +30,10 @@ Status ValidateClusterOptions(const LoadOptions& o) {
   if (o.schema || o.globals || o.create_db)
     return refuse("--schema, --globals and --create-db")
         .WithHint("load the coordinator's stream (dump-stream -o) first for the schema");
-  if (o.resume || o.single_transaction || o.dry_run) return refuse("--resume, --single-transaction and --dry-run");
-  if (!o.redirect_schema.empty() || !o.table_map.empty()) return refuse("--redirect-schema and --table-map");
+  if (o.resume || o.single_transaction || o.dry_run)
+    return refuse("--resume, --single-transaction and --dry-run");
+  if (!o.redirect_schema.empty() || !o.table_map.empty())
+    return refuse("--redirect-schema and --table-map");
   return Status::Ok();
 }
 
@@ -62,14 +64,16 @@ Status CheckStreams(const std::vector<Json>& streams, CopyFormat* copy_format) {
     int segments = s.value("segments", 0);
     std::string input = s.value("input", std::string("segment ") + std::to_string(i) + "'s input");
     if (segments != static_cast<int>(m) || segment != static_cast<int>(i)) {
-      std::string is = segments > 0 ? "segment " + std::to_string(segment) + " of " +
-                                          std::to_string(segments)
-                                    : "not a segment stream";
+      std::string is =
+          segments > 0 ? "segment " + std::to_string(segment) + " of " + std::to_string(segments)
+                       : "not a segment stream";
       return Status::Usage("segment " + std::to_string(i) + "'s stream " + EscapeForMessage(input) +
                            " is " + is + ", but this cluster has " + std::to_string(m) +
                            " primary segments")
-          .WithHint("re-split the streams for this cluster first: cat seg*.sgs | segsplit "
-                    "--segments " + std::to_string(m) + " -o 'new%d.sgs'");
+          .WithHint(
+              "re-split the streams for this cluster first: cat seg*.sgs | segsplit "
+              "--segments " +
+              std::to_string(m) + " -o 'new%d.sgs'");
     }
     // The agents' own report, of headers they parsed: a name that does not parse is as
     // much a disagreement as a different one.
@@ -90,13 +94,15 @@ Result<std::optional<TableInfo>> NextTable(const std::vector<Json>& nexts) {
     std::string t = e ? "" : nexts[i].at("table").dump();
     if (e != end || t != first) {
       auto name = [](const Json& j) {
-        return j.value("end", false) ? std::string("its end")
-                                     : j["table"].value("schema", "") + "." + j["table"].value("name", "");
+        return j.value("end", false)
+                   ? std::string("its end")
+                   : j["table"].value("schema", "") + "." + j["table"].value("name", "");
       };
       return Status::Corrupt("the segment streams disagree: segment 0 holds " + name(nexts[0]) +
                              " next, segment " + std::to_string(i) + " " + name(nexts[i]))
-          .WithHint("load streams written together: by one dump-stream --segment-output, or one "
-                    "segsplit run");
+          .WithHint(
+              "load streams written together: by one dump-stream --segment-output, or one "
+              "segsplit run");
     }
   }
   if (end) return std::optional<TableInfo>();
@@ -126,9 +132,10 @@ Status RunClusterLoad(const LoadOptions& o) {
   RETURN_IF_ERROR(agents.CreateScratchTable());
 
   load.Started();
-  ASSIGN_OR_RETURN(std::vector<Json> streams,
-                   agents.AskEverywhere("serve", "--agent-input " + EncodeAgentArgument(o.segment_input),
-                                        "cannot open the segment streams"));
+  ASSIGN_OR_RETURN(
+      std::vector<Json> streams,
+      agents.AskEverywhere("serve", "--agent-input " + EncodeAgentArgument(o.segment_input),
+                           "cannot open the segment streams"));
   CopyFormat copy_format = CopyFormat::kText;
   RETURN_IF_ERROR(CheckStreams(streams, &copy_format));
 
@@ -147,7 +154,8 @@ Status RunClusterLoad(const LoadOptions& o) {
     }
     ++tables;
     std::string columns;
-    for (const ColumnInfo& c : table->columns) columns += (columns.empty() ? "" : ", ") + QuoteIdent(c.name);
+    for (const ColumnInfo& c : table->columns)
+      columns += (columns.empty() ? "" : ", ") + QuoteIdent(c.name);
     const std::string target = QuoteIdent(table->schema) + "." + QuoteIdent(table->name);
     auto failed = [&](Status st) {
       return std::move(st).WithTable(name).WithHint(
@@ -162,9 +170,10 @@ Status RunClusterLoad(const LoadOptions& o) {
       if (!t.ok()) return failed(t.take_status());
       truncated.push_back(name);
     }
-    auto copied = Exec(conn.get(), "COPY " + target + (columns.empty() ? "" : " (" + columns + ")") +
-                                       " FROM PROGRAM " + QuoteLiteral(agents.Command("rows")) +
-                                       OnSegmentClause(copy_format));
+    auto copied =
+        Exec(conn.get(), "COPY " + target + (columns.empty() ? "" : " (" + columns + ")") +
+                             " FROM PROGRAM " + QuoteLiteral(agents.Command("rows")) +
+                             OnSegmentClause(copy_format));
     if (!copied.ok()) return failed(copied.take_status());
     const uint64_t n = std::strtoull(PQcmdTuples(copied->get()), nullptr, 10);
     {
@@ -174,8 +183,9 @@ Status RunClusterLoad(const LoadOptions& o) {
       ++committed;
     }
     rows += n;
-    if (o.verbose) std::fprintf(stderr, "load-stream: committed %s (%llu rows)\n",
-                                EscapeForMessage(name).c_str(), static_cast<unsigned long long>(n));
+    if (o.verbose)
+      std::fprintf(stderr, "load-stream: committed %s (%llu rows)\n",
+                   EscapeForMessage(name).c_str(), static_cast<unsigned long long>(n));
   }
   ASSIGN_OR_RETURN(std::vector<Json> totals,
                    agents.AskEverywhere("finish", "", "a segment stream did not end well"));

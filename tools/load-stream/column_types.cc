@@ -1,7 +1,7 @@
 #include "tools/load-stream/column_types.h"
 
-#include "lib/common/format/stream_meta.h"
 #include "lib/common/base/text_escape.h"
+#include "lib/common/format/stream_meta.h"
 
 namespace segstream::load {
 namespace {
@@ -16,8 +16,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 Status NotAType(const std::string& text, const std::string& why) {
-  return Status::Corrupt("column type '" + EscapeForMessage(text) + "' is not a type name (" +
-                         why + ")");
+  return Status::Corrupt("column type '" + EscapeForMessage(text) + "' is not a type name (" + why +
+                         ")");
 }
 
 }  // namespace
@@ -112,10 +112,10 @@ Result<LexedType> LexTypeName(const std::string& text) {
       last = Last::kArray;
       continue;
     }
-    return NotAType(text, std::string("unexpected ") +
-                              (static_cast<unsigned char>(c) < 0x20 || c == 0x7f
-                                   ? "control character"
-                                   : "'" + EscapeForMessage(std::string(1, c)) + "'"));
+    return NotAType(
+        text, std::string("unexpected ") + (static_cast<unsigned char>(c) < 0x20 || c == 0x7f
+                                                ? "control character"
+                                                : "'" + EscapeForMessage(std::string(1, c)) + "'"));
   }
   if (last == Last::kNothing || last == Last::kDot) return NotAType(text, "no name");
   return out;
@@ -132,11 +132,10 @@ Result<std::string> TypeResolver::Resolve(const std::string& column, const std::
   // Before PostgreSQL 17 nothing turns a type's text into its modifier, so a type with
   // modifiers keeps its re-rendered tokens, which the server has just parsed as one type.
   bool modifiers_on_server = server_version_ >= 170000;
-  std::string sql =
-      modifiers_on_server
-          ? "SELECT pg_catalog.format_type(pg_catalog.to_regtype($1), "
-            "pg_catalog.to_regtypemod($1))"
-          : "SELECT pg_catalog.format_type(pg_catalog.to_regtype($1), NULL)";
+  std::string sql = modifiers_on_server
+                        ? "SELECT pg_catalog.format_type(pg_catalog.to_regtype($1), "
+                          "pg_catalog.to_regtypemod($1))"
+                        : "SELECT pg_catalog.format_type(pg_catalog.to_regtype($1), NULL)";
   auto res = ExecParams(conn_, sql, {lexed->text});
   if (!res.ok())
     return Status::Corrupt("column " + QuoteIdent(column) + ": the target does not read '" +

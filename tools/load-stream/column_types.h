@@ -16,8 +16,8 @@
 namespace segstream::load {
 
 struct LexedType {
-  std::string text;             // re-rendered from the tokens
-  bool has_modifiers = false;   // "(n)" or "(p,s)": the server's format_type(oid, NULL) drops them
+  std::string text;            // re-rendered from the tokens
+  bool has_modifiers = false;  // "(n)" or "(p,s)": the server's format_type(oid, NULL) drops them
 };
 
 // kCorrupt when `text` is not a type name as format_type() would write it.

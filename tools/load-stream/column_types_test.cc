@@ -9,13 +9,31 @@ namespace segstream::load {
 namespace {
 
 TEST(LexTypeName, EveryFormatTypeSpellingReadsBackAsItself) {
-  for (const char* type :
-       {"integer", "bigint", "text", "character varying(20)", "character(3)", "numeric(12,2)",
-        "numeric", "timestamp(3) with time zone", "timestamp without time zone",
-        "time(6) without time zone", "interval", "interval day to second(3)",
-        "interval year to month", "bit varying(5)", "double precision", "integer[]",
-        "character varying(20)[]", "text[][]", "\"char\"", "public.\"My Type\"",
-        "myschema.mytype", "\"we\"\"ird\"", "public.\"ty;pe\"[]", "tsvector", "jsonb"}) {
+  for (const char* type : {"integer",
+                           "bigint",
+                           "text",
+                           "character varying(20)",
+                           "character(3)",
+                           "numeric(12,2)",
+                           "numeric",
+                           "timestamp(3) with time zone",
+                           "timestamp without time zone",
+                           "time(6) without time zone",
+                           "interval",
+                           "interval day to second(3)",
+                           "interval year to month",
+                           "bit varying(5)",
+                           "double precision",
+                           "integer[]",
+                           "character varying(20)[]",
+                           "text[][]",
+                           "\"char\"",
+                           "public.\"My Type\"",
+                           "myschema.mytype",
+                           "\"we\"\"ird\"",
+                           "public.\"ty;pe\"[]",
+                           "tsvector",
+                           "jsonb"}) {
     auto lexed = LexTypeName(type);
     ASSERT_TRUE(lexed.ok()) << type << ": " << lexed.status().ToString();
     EXPECT_EQ(lexed->text, type);

@@ -8,8 +8,7 @@ namespace segstream::load {
 Result<CopyIn> CopyIn::Start(PGconn* conn, const std::string& sql, const std::string& what) {
   // One statement, never more (see Exec).
   PgResultPtr res(PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
-  if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN)
-    return ServerError(conn, what, res.get());
+  if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN) return ServerError(conn, what, res.get());
   return CopyIn(conn);
 }
 

@@ -137,8 +137,7 @@ bool Dispatcher::ReferencesDoneLocked(const Task& task) const {
 bool Dispatcher::StartableLocked(const Task& task) const {
   if (!ReferencesDoneLocked(task)) return false;
   if (!options_.truncate) return true;
-  if (truncate_group_.count(task.plan->qualified))
-    return group_truncate_ != Truncate::kInFlight;
+  if (truncate_group_.count(task.plan->qualified)) return group_truncate_ != Truncate::kInFlight;
   auto it = truncate_.find(task.plan->qualified);
   return it == truncate_.end() || it->second != Truncate::kInFlight;
 }
@@ -235,10 +234,8 @@ Status Dispatcher::Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_
   for (;;) {
     if (!fatal_.ok()) return fatal_;
     switch (task->state) {
-      case Task::State::kDone:
-        return Status::Ok();
-      case Task::State::kLive:
-        return PushLocked(lock, task, Chunk::Kind::kRows, rows, row_count);
+      case Task::State::kDone: return Status::Ok();
+      case Task::State::kLive: return PushLocked(lock, task, Chunk::Kind::kRows, rows, row_count);
       case Task::State::kPending:
         ScheduleLocked();
         if (task->state != Task::State::kPending) continue;

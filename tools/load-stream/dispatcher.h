@@ -52,7 +52,7 @@ class SpillFile {
 enum class TaskOutcome {
   kNotLoaded,  // never started, or the input failed before its end
   kCommitted,
-  kLoaded,     // loaded inside --single-transaction, waiting for the final COMMIT
+  kLoaded,  // loaded inside --single-transaction, waiting for the final COMMIT
   kFailed,
 };
 
@@ -64,7 +64,7 @@ struct Task {
   CopyFormat copy_format = CopyFormat::kText;
   int part = 0;
   int parts = 1;
-  std::string schema;      // the stream's names, as the resume journal keys them
+  std::string schema;  // the stream's names, as the resume journal keys them
   std::string name;
   std::string resume_key;  // set with --resume: journal the commit under this key
   bool keep_rows = false;  // an earlier run committed parts of this table: never truncate

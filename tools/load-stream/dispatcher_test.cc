@@ -104,7 +104,8 @@ TEST(Dispatcher, InputFailureAbortsUnfinishedTasks) {
   EXPECT_FALSE(b->error.empty());
 }
 
-std::unique_ptr<Task> TableTask(const std::string& target, std::vector<std::string> references = {}) {
+std::unique_ptr<Task> TableTask(const std::string& target,
+                                std::vector<std::string> references = {}) {
   auto plan = std::make_shared<TargetPlan>();
   plan->qualified = target;
   auto t = std::make_unique<Task>();

@@ -30,14 +30,16 @@ Status Journal::Ensure() {
                       " resume_key text PRIMARY KEY, snapshot text NOT NULL,"
                       " stream_id text NOT NULL, started_at timestamptz NOT NULL DEFAULT now())");
   if (!streams.ok())
-    return streams.take_status().Prefix("cannot create the resume journal segstream.journal_streams");
+    return streams.take_status().Prefix(
+        "cannot create the resume journal segstream.journal_streams");
   auto res = Exec(conn_,
                   "CREATE TABLE IF NOT EXISTS segstream.journal ("
                   " resume_key text NOT NULL, schema_name text NOT NULL, table_name text NOT NULL,"
                   " part int NOT NULL, parts int NOT NULL, rows bigint NOT NULL,"
                   " digest text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(),"
                   " PRIMARY KEY (resume_key, schema_name, table_name, part))");
-  if (!res.ok()) return res.take_status().Prefix("cannot create the resume journal segstream.journal");
+  if (!res.ok())
+    return res.take_status().Prefix("cannot create the resume journal segstream.journal");
   return Exec(conn_, "RESET client_min_messages").status();
 }
 
@@ -49,8 +51,10 @@ Status Journal::Load(const std::string& key, const StreamInfo& stream, std::stri
                            {key});
   if (!locked.ok()) return locked.take_status().Prefix("cannot lock the resume journal");
   if (Field(locked->get(), 0, 0) != "t")
-    return Status::Server("another load-stream --resume with this resume key is running on "
-                          "this database (key '" + key + "')")
+    return Status::Server(
+               "another load-stream --resume with this resume key is running on "
+               "this database (key '" +
+               key + "')")
         .WithHint("wait for it to end; two runs would load the same tables");
   auto res = ExecParams(conn_,
                         "SELECT schema_name, table_name, part, parts FROM segstream.journal "
@@ -96,8 +100,9 @@ Result<bool> Journal::PartDone(const std::string& key, const std::string& schema
       return Status::Usage("the journal has this table in " + std::to_string(n) +
                            " parts, the stream in " + std::to_string(parts) +
                            "; resuming would duplicate or lose rows")
-          .WithHint("re-run dump-stream with the same --split-larger-than, or truncate the "
-                    "table and delete its journal rows");
+          .WithHint(
+              "re-run dump-stream with the same --split-larger-than, or truncate the "
+              "table and delete its journal rows");
   }
   return it->second.count(part) > 0;
 }
@@ -140,9 +145,10 @@ Result<bool> Journal::Remove() {
     // RESTRICT: a schema that holds anything else of the user's stays.
     auto tables = Exec(conn_, "DROP TABLE segstream.journal, segstream.journal_streams");
     if (!tables.ok()) return fail(tables.take_status());
-    auto schema = Exec(conn_, "SELECT count(*) FROM pg_catalog.pg_class c JOIN "
-                              "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                              "WHERE n.nspname = 'segstream'");
+    auto schema = Exec(conn_,
+                       "SELECT count(*) FROM pg_catalog.pg_class c JOIN "
+                       "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = 'segstream'");
     if (!schema.ok()) return fail(schema.take_status());
     if (Field(schema->get(), 0, 0) == "0") {
       auto drop = Exec(conn_, "DROP SCHEMA segstream");

@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream::load {
 
@@ -38,8 +38,8 @@ class Journal {
   Status Load(const std::string& key, const StreamInfo& stream, std::string* warning);
   // Whether this part of the table was committed under `key`. A table journaled with a
   // different part count (the dump split it differently) cannot be resumed safely.
-  Result<bool> PartDone(const std::string& key, const std::string& schema,
-                        const std::string& name, int part, int parts) const;
+  Result<bool> PartDone(const std::string& key, const std::string& schema, const std::string& name,
+                        int part, int parts) const;
   // Whether any part of the table was committed under `key`.
   bool AnyPartDone(const std::string& key, const std::string& schema,
                    const std::string& name) const;

@@ -28,8 +28,9 @@ Status ValidateOptions(const LoadOptions& o) {
     return Status::Usage("--schema cannot be combined with --single-transaction")
         .WithHint("pg_restore applies the schema on connections of its own");
   if (o.clean && !o.RunsSection(format::section::kPreData))
-    return Status::Usage("--clean needs --schema (or --section=pre-data): it drops what pre-data "
-                         "creates");
+    return Status::Usage(
+        "--clean needs --schema (or --section=pre-data): it drops what pre-data "
+        "creates");
   if (o.clean && o.create_db)
     return Status::Usage("--clean and --create-db contradict each other")
         .WithHint("--create-db makes a new database, with nothing to clean");

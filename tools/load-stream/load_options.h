@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "lib/common/format/format.h"
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
+#include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/table_selection.h"
 #include "tools/load-stream/use_list.h"
 
@@ -34,8 +34,8 @@ struct LoadOptions {
   bool verbose = false;  // a line per table as it commits, like pg_restore -v
   std::string redirect_schema;
   std::vector<std::string> table_map;  // OLD=NEW, each side [schema.]name
-  TableSelection selection;  // -t -n -T -N and the table files
-  bool strict_names = false;  // each include pattern must match a table of the stream
+  TableSelection selection;            // -t -n -T -N and the table files
+  bool strict_names = false;           // each include pattern must match a table of the stream
   // -L/--use-list FILE (toc -l's lines, edited): only the objects, rows and sequence values
   // it lists.
   std::string use_list_file;
@@ -49,7 +49,7 @@ struct LoadOptions {
   }
   ProgressMode progress = ProgressMode::kOff;
   // SQL from the stream runs only when asked for (schema_apply.h):
-  bool schema = false;         // pre-data, rows, post-data, sequence values
+  bool schema = false;  // pre-data, rows, post-data, sequence values
   // --section (repeatable, as pg_restore's): only these of pre-data, data (rows and sequence
   // values) and post-data; pre-data and post-data imply --schema. Empty: all that apply.
   std::vector<std::string> sections;
@@ -59,19 +59,19 @@ struct LoadOptions {
       if (s == section) return section == format::section::kData || schema;
     return false;
   }
-  bool globals = false;        // roles and tablespaces, before everything else
-  bool create_db = false;      // CREATE DATABASE the target first
-  bool no_owner = false;       // as pg_restore --no-owner
-  bool clean = false;          // as pg_restore --clean: drop pre-data's objects first
-  bool if_exists = false;      // as pg_restore --if-exists (with --clean)
-  bool no_privileges = false;  // as pg_restore --no-privileges
-  bool no_sequences = false;   // leave the stream's sequence values unapplied
+  bool globals = false;           // roles and tablespaces, before everything else
+  bool create_db = false;         // CREATE DATABASE the target first
+  bool no_owner = false;          // as pg_restore --no-owner
+  bool clean = false;             // as pg_restore --clean: drop pre-data's objects first
+  bool if_exists = false;         // as pg_restore --if-exists (with --clean)
+  bool no_privileges = false;     // as pg_restore --no-privileges
+  bool no_sequences = false;      // leave the stream's sequence values unapplied
   bool disable_triggers = false;  // as pg_restore --disable-triggers (superusers)
-  bool resume = false;         // skip what the journal says is committed; journal the rest
-  std::string resume_key;      // "" = the stream's source identity (journal.h)
-  bool keep_journal = false;   // a completed --resume load keeps its journal
-  bool list_done = false;      // print the journal's finished tables and exit
-  std::string pg_bindir;       // where pg_restore is; "" searches PATH
+  bool resume = false;            // skip what the journal says is committed; journal the rest
+  std::string resume_key;         // "" = the stream's source identity (journal.h)
+  bool keep_journal = false;      // a completed --resume load keeps its journal
+  bool list_done = false;         // print the journal's finished tables and exit
+  std::string pg_bindir;          // where pg_restore is; "" searches PATH
   std::string Program(const std::string& name) const {
     return pg_bindir.empty() ? name : pg_bindir + "/" + name;
   }

@@ -1,7 +1,7 @@
 #include "tools/load-stream/load_order.h"
 
-#include "lib/common/pg/foreign_keys.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/foreign_keys.h"
 
 namespace segstream::load {
 
@@ -35,8 +35,8 @@ std::set<std::string> LoadOrder::Linked(const std::set<std::string>& targets) co
 }
 
 std::set<std::string> LoadOrder::TruncateList(const std::set<std::string>& group,
-                                               const std::set<std::string>& targets,
-                                               std::vector<std::string>* outside) const {
+                                              const std::set<std::string>& targets,
+                                              std::vector<std::string>* outside) const {
   std::set<std::string> list = group;
   for (const std::string& t : group) {
     auto it = referenced_by_.find(t);

@@ -22,7 +22,8 @@ constexpr const char* kTool = "load-stream";
 
 std::string TaskName(const Task& t) {
   std::string name = t.source;
-  if (t.parts > 1) name += " (part " + std::to_string(t.part + 1) + "/" + std::to_string(t.parts) + ")";
+  if (t.parts > 1)
+    name += " (part " + std::to_string(t.part + 1) + "/" + std::to_string(t.parts) + ")";
   return name;
 }
 
@@ -47,8 +48,7 @@ void PrintOutcomes(const std::vector<const Task*>& tasks) {
 Status CheckStrictNames(const TableFilter& filter,
                         const std::set<std::pair<std::string, std::string>>& tables,
                         const std::string& consequence) {
-  std::vector<std::string> unmatched =
-      filter.UnmatchedIncludes({tables.begin(), tables.end()});
+  std::vector<std::string> unmatched = filter.UnmatchedIncludes({tables.begin(), tables.end()});
   if (unmatched.empty()) return Status::Ok();
   std::string list;
   for (const std::string& u : unmatched) list += (list.empty() ? "'" : ", '") + u + "'";
@@ -195,11 +195,13 @@ Status LoadSession::WaitForJobs(Status input_status) {
 Status LoadSession::CheckSelection() const {
   // As pg_dump: a selection that selects nothing is a mistake, not a successful no-op.
   if (filter_.has_includes() && counters_.tables_selected == 0)
-    return Status::Usage("no table of the stream matches the selection (-t, -n, "
-                         "--include-table-file); nothing was loaded")
+    return Status::Usage(
+               "no table of the stream matches the selection (-t, -n, "
+               "--include-table-file); nothing was loaded")
         .WithHint("toc FILE lists the stream's tables");
   if (o_.strict_names)
-    RETURN_IF_ERROR(CheckStrictNames(filter_, stream_tables_, "the tables that matched were loaded"));
+    RETURN_IF_ERROR(
+        CheckStrictNames(filter_, stream_tables_, "the tables that matched were loaded"));
   return Status::Ok();
 }
 
@@ -238,9 +240,8 @@ Status LoadSession::ApplySequences() {
     schema_.sequences.clear();
   }
   for (const SqlSection& seq : schema_.sequences) {
-    Status st = segstream::load::ApplySequences(control_.get(), seq, filter_,
-                                                o_.use_list ? &o_.use_list->sequences : nullptr,
-                                                o_.quiet);
+    Status st = segstream::load::ApplySequences(
+        control_.get(), seq, filter_, o_.use_list ? &o_.use_list->sequences : nullptr, o_.quiet);
     if (st.kind() == ErrorKind::kCorrupt) return st;
     if (!st.ok()) {
       PrintOutcomes(tasks_);
@@ -282,16 +283,17 @@ LoadTally LoadSession::Tally() const {
 
 Status LoadSession::Report(std::chrono::steady_clock::time_point start) const {
   const LoadTally tally = Tally();
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o_.quiet) {
     std::fprintf(stderr, "%s: %s %zu table%s, %llu rows, %s in %.2f s (%.0f rows/s)\n", kTool,
                  sink_->summary_verb(), tally.done, tally.done == 1 ? "" : "s",
-                 static_cast<unsigned long long>(tally.rows), HumanBytes(double(tally.bytes)).c_str(),
-                 seconds, seconds > 0 ? double(tally.rows) / seconds : 0.0);
+                 static_cast<unsigned long long>(tally.rows),
+                 HumanBytes(double(tally.bytes)).c_str(), seconds,
+                 seconds > 0 ? double(tally.rows) / seconds : 0.0);
     if (resume_.skipped)
       std::fprintf(stderr, "%s: skipped %llu table part%s committed by an earlier run\n", kTool,
-                   static_cast<unsigned long long>(resume_.skipped), resume_.skipped == 1 ? "" : "s");
+                   static_cast<unsigned long long>(resume_.skipped),
+                   resume_.skipped == 1 ? "" : "s");
   }
   if (!tally.failed) return Status::Ok();
   const std::string counts = std::to_string(tally.failed) + " of " + std::to_string(tasks_.size());
@@ -304,20 +306,14 @@ Status LoadSession::Report(std::chrono::steady_clock::time_point start) const {
 
 Status LoadSession::OnEvent(const Event& ev) {
   switch (ev.type) {
-    case EventType::kStreamBegin:
-      return OnStreamBegin(ev);
-    case EventType::kSql:
-      return OnSql(ev);
-    case EventType::kTableBegin:
-      return OnTableBegin(ev);
-    case EventType::kRows:
-      return OnRows(ev);
-    case EventType::kTableEnd:
-      return OnTableEnd(ev);
+    case EventType::kStreamBegin: return OnStreamBegin(ev);
+    case EventType::kSql: return OnSql(ev);
+    case EventType::kTableBegin: return OnTableBegin(ev);
+    case EventType::kRows: return OnRows(ev);
+    case EventType::kTableEnd: return OnTableEnd(ev);
     case EventType::kDataFrame:
     case EventType::kStreamEnd:
-    case EventType::kEnd:
-      return Status::Ok();
+    case EventType::kEnd: return Status::Ok();
   }
   return Status::Ok();
 }
@@ -425,7 +421,8 @@ Status LoadSession::AddTask(const Event& ev, bool keep_rows) {
     task->outcome = TaskOutcome::kFailed;
     sink_->Unannounce(resolver_->TargetName(info.schema, info.name));
     const bool go_on = sink_->ContinuesAfterFailedTable();
-    if (go_on) std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(task->error).c_str());
+    if (go_on)
+      std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(task->error).c_str());
     sink_->AddFailed(std::move(task));
     if (st.kind() == ErrorKind::kCorrupt) return st;
     if (!go_on) Stop(std::move(st));
@@ -484,7 +481,8 @@ Status LoadSession::PrepareForTables() {
     ordered.emplace_back(t, parts_to_come[t]);
   sink_->Announce(ordered);
   // Checked here, before any row, when the header says what the stream holds.
-  if (o_.strict_names) RETURN_IF_ERROR(CheckStrictNames(filter_, announced_names, "nothing was loaded"));
+  if (o_.strict_names)
+    RETURN_IF_ERROR(CheckStrictNames(filter_, announced_names, "nothing was loaded"));
   if (!o_.disable_triggers && !cyclic.empty())
     Warn("foreign keys form a cycle through " + cyclic.front() +
          ": no order of loading satisfies it, and a table of it may fail its checks "
@@ -504,10 +502,13 @@ Status LoadSession::TruncateTogether(const std::set<std::string>& targets,
   if (!outside.empty() && !o_.cascade) {
     std::string list;
     for (const std::string& x : outside) list += (list.empty() ? "" : ", ") + x;
-    return Status::Usage("--truncate cannot empty tables that tables outside this load "
-                         "reference: " + list + "; nothing was loaded")
-        .WithHint("--cascade empties those tables too (TRUNCATE ... CASCADE); or load "
-                  "them as well, or load without --truncate");
+    return Status::Usage(
+               "--truncate cannot empty tables that tables outside this load "
+               "reference: " +
+               list + "; nothing was loaded")
+        .WithHint(
+            "--cascade empties those tables too (TRUNCATE ... CASCADE); or load "
+            "them as well, or load without --truncate");
   }
   if (!group.empty()) sink_->SetTruncateGroup(group);
   return Status::Ok();
@@ -525,7 +526,8 @@ Status LoadSession::ApplySql(const SqlSection& sql) {
   }
   if (sql.section == format::section::kSequences) {
     // Data, not SQL: applied after the rows with or without --schema (schema_apply.h).
-    if (!o_.no_sequences && o_.RunsSection(format::section::kData)) schema_.sequences.push_back(sql);
+    if (!o_.no_sequences && o_.RunsSection(format::section::kData))
+      schema_.sequences.push_back(sql);
     return Status::Ok();
   }
   if (!o_.RunsSection(sql.section)) return Status::Ok();
@@ -553,8 +555,8 @@ Status LoadSession::ApplyPreData(const SqlSection& sql) {
     Warn("pre-data was applied by an earlier run (journal); not applied again");
     return Status::Ok();
   }
-  RETURN_IF_ERROR(RestoreArchive(control_.get(), o_, schema_.pre_data->path(),
-                                 format::section::kPreData, 1));
+  RETURN_IF_ERROR(
+      RestoreArchive(control_.get(), o_, schema_.pre_data->path(), format::section::kPreData, 1));
   if (journal) RETURN_IF_ERROR(journal->MarkSection(resume_.key, format::section::kPreData));
   return Status::Ok();
 }

@@ -137,11 +137,12 @@ class LoadSession {
   ReadCounters counters_;
   // Foreign keys: read at the first table (pre-data has made the tables by then).
   LoadOrder load_order_;
-  Json announced_;          // the current stream's header "tables", until its first table
-  bool prepared_ = false;   // PrepareForTables ran for the current stream
+  Json announced_;         // the current stream's header "tables", until its first table
+  bool prepared_ = false;  // PrepareForTables ran for the current stream
   std::unordered_map<uint32_t, Task*> open_;  // table id -> task, for the current stream
-  std::set<std::pair<std::string, std::string>> stream_tables_;  // every table met, for --strict-names
-  Status stop_;             // why reading stopped early (not the input's fault)
+  std::set<std::pair<std::string, std::string>>
+      stream_tables_;  // every table met, for --strict-names
+  Status stop_;        // why reading stopped early (not the input's fault)
   bool stopped_ = false;
 
   std::vector<const Task*> tasks_;  // every task, once the jobs are done

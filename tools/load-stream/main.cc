@@ -3,10 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lib/common/format/format.h"
-#include "lib/common/io/termination.h"
 #include "lib/common/cli/cli.h"
+#include "lib/common/format/format.h"
 #include "lib/common/io/byte_io.h"
+#include "lib/common/io/termination.h"
 #include "tools/load-stream/cluster_load.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/segment_agent.h"
@@ -22,9 +22,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::load::LoadAgentOptions agent;
   std::string progress;
 
-  CLI::App app{"Apply a segstream read from stdin or FILE to a PostgreSQL database with COPY FROM "
-               "STDIN; each table is committed only after its trailer verified.",
-               kTool};
+  CLI::App app{
+      "Apply a segstream read from stdin or FILE to a PostgreSQL database with COPY FROM "
+      "STDIN; each table is committed only after its trailer verified.",
+      kTool};
   app.set_help_flag("--help", "print this help and exit");
   segstream::AddVersionFlag(app, kTool);
   app.add_option("FILE", o.input, "input stream (default: stdin; '-' is stdin)");
@@ -87,7 +88,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("-c,--clean", o.clean,
                "with --schema: drop the objects pre-data creates before creating them (as "
                "pg_restore's; foreign keys between them go first)");
-  app.add_flag("--if-exists", o.if_exists, "with --clean: DROP ... IF EXISTS, no error for a missing object")
+  app.add_flag("--if-exists", o.if_exists,
+               "with --clean: DROP ... IF EXISTS, no error for a missing object")
       ->needs("--clean");
   app.add_flag("--no-owner", o.no_owner, "with --schema: do not set objects' owners");
   app.add_flag("--no-privileges", o.no_privileges, "with --schema: do not apply GRANT/REVOKE");
@@ -108,25 +110,28 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--list-done", o.list_done,
                "print the journal's finished tables (for dump-stream --exclude-table-file) "
                "and exit");
-  app.add_option("--pg-bindir", o.pg_bindir, "directory of the pg_restore to run (default: the newest installed, in PATH or "
+  app.add_option("--pg-bindir", o.pg_bindir,
+                 "directory of the pg_restore to run (default: the newest installed, in PATH or "
                  "/usr/lib/postgresql/*/bin, not older than the server)");
   app.add_option("--segment-input", o.segment_input,
                  "Greenplum/Cloudberry coordinator: load stream PATTERN (%d = content id; a file "
                  "or '|command' read on that segment's host) into each primary segment, "
                  "Greenplum checking every row's placement; load-stream must be installed at "
                  "the same path on every host");
-  auto* internal = app.add_option_group(
-      "Segment agent", "run by Greenplum on each segment host during --segment-input; not for "
-      "direct use");
+  auto* internal =
+      app.add_option_group("Segment agent",
+                           "run by Greenplum on each segment host during --segment-input; not for "
+                           "direct use");
   internal->add_option("--agent", agent.role, "serve, next, rows, skip, finish or abort");
   internal->add_option("--agent-socket", agent.socket, "the segment agent's socket name");
   internal->add_option("--agent-segment", agent.segment, "this segment's content id");
   internal->add_option("--agent-input", agent.input, "the input target, base64");
   internal->add_option("--agent-idle-timeout", agent.idle_timeout_seconds,
                        "seconds without a request before the agent stops (600)");
-  app.footer("Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 stream corrupt, truncated "
-             "or failing verification, 4 some tables failed under --on-error-continue.\n"
-             "SQL sections of the stream run only with --schema or --globals.");
+  app.footer(
+      "Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 stream corrupt, truncated "
+      "or failing verification, 4 some tables failed under --on-error-continue.\n"
+      "SQL sections of the stream run only with --schema or --globals.");
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (!agent.role.empty()) return segstream::load::RunLoadAgent(agent);

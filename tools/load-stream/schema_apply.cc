@@ -2,16 +2,16 @@
 
 #include <cctype>
 #include <cerrno>
-#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <sstream>
 
-#include "lib/common/format/format.h"
-#include "lib/common/pg/pg_client.h"
-#include "lib/common/io/child_process.h"
 #include "lib/common/base/text_escape.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/child_process.h"
+#include "lib/common/pg/pg_client.h"
 #include "tools/load-stream/sql_split.h"
 
 namespace segstream::load {
@@ -21,7 +21,8 @@ constexpr const char* kTool = "load-stream";
 
 bool StartsWithWords(const std::string& stmt, const char* words) {
   std::string upper;
-  for (char c : stmt.substr(0, 32)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : stmt.substr(0, 32))
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return upper.rfind(words, 0) == 0;
 }
 
@@ -55,8 +56,8 @@ Result<size_t> RunStatements(PGconn* conn, const std::vector<std::string>& state
       continue;
     }
     std::string shown = stmt.size() > 80 ? stmt.substr(0, 77) + "..." : stmt;
-    return ServerError(conn, what + " statement " + std::to_string(i + 1) + " failed (" + shown + ")",
-                       res.get());
+    return ServerError(
+        conn, what + " statement " + std::to_string(i + 1) + " failed (" + shown + ")", res.get());
   }
   return tolerated;
 }
@@ -95,9 +96,9 @@ ConnOptions OwnConnection(const ConnOptions& options) {
 // once), narrowed by -L to the IDs the list keeps, and the file pg_restore then gets as
 // --use-list (it fails on an ID its archive lacks, and a -L list names every section's).
 struct RestorePlan {
-  std::string listing;              // empty when not needed (no -L, no --clean)
+  std::string listing;  // empty when not needed (no -L, no --clean)
   std::optional<TempFile> use_list;
-  bool nothing = false;             // -L keeps none of this archive
+  bool nothing = false;  // -L keeps none of this archive
 };
 
 Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_restore,
@@ -119,7 +120,8 @@ Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_rest
   std::FILE* f = std::fopen(file.path().c_str(), "w");
   if (!f) return Status::FromErrno(errno, "cannot write " + file.path());
   bool written = std::fwrite(plan.listing.data(), 1, plan.listing.size(), f) == plan.listing.size();
-  if (std::fclose(f) != 0 || !written) return Status::FromErrno(errno, "cannot write " + file.path());
+  if (std::fclose(f) != 0 || !written)
+    return Status::FromErrno(errno, "cannot write " + file.path());
   plan.use_list = std::move(file);
   return plan;
 }
@@ -182,7 +184,9 @@ Status DropKeysBetweenCleanedTables(PGconn* conn, int server_version_num,
 
 Status ApplyGlobals(const ConnOptions& options, const std::string& sql, bool quiet) {
   ASSIGN_OR_RETURN(PgConnPtr conn, Connect(OwnConnection(options)));
-  return RunStatements(conn.get(), SplitSqlStatements(sql), format::section::kGlobals, ExistingGlobal, quiet).status();
+  return RunStatements(conn.get(), SplitSqlStatements(sql), format::section::kGlobals,
+                       ExistingGlobal, quiet)
+      .status();
 }
 
 Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
@@ -200,11 +204,11 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   spec.argv.push_back(path);
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   RETURN_IF_ERROR(ChildStatus("pg_restore --section=post-data --file=-", r));
-  ASSIGN_OR_RETURN(size_t kept, RunStatements(conn.get(), SplitSqlStatements(r.out), format::section::kPostData,
-                                              ExistingPostDataObject, o.quiet));
+  ASSIGN_OR_RETURN(size_t kept,
+                   RunStatements(conn.get(), SplitSqlStatements(r.out), format::section::kPostData,
+                                 ExistingPostDataObject, o.quiet));
   if (kept > 0 && !o.quiet)
-    std::fprintf(stderr,
-                 "%s: warning: post-data: %zu objects were built by an earlier run; kept\n",
+    std::fprintf(stderr, "%s: warning: post-data: %zu objects were built by an earlier run; kept\n",
                  kTool, kept);
   return Status::Ok();
 }
@@ -215,8 +219,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
   ChildSpec spec;
   ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
-  spec.argv = {pg_restore, "--section=" + section,
-               "--dbname=" + cc.conninfo};
+  spec.argv = {pg_restore, "--section=" + section, "--dbname=" + cc.conninfo};
   if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   if (jobs > 1) {
     spec.argv.push_back("--jobs=" + std::to_string(jobs));
@@ -271,11 +274,11 @@ Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter
     if (!filter.empty()) {
       auto owner_schema = s.find("owner_schema");
       auto owner_table = s.find("owner_table");
-      bool owned = owner_schema != s.end() && owner_table != s.end() &&
-                   owner_schema->is_string() && owner_table->is_string();
-      bool selected = owned ? filter.Matches(owner_schema->get<std::string>(),
-                                             owner_table->get<std::string>())
-                            : filter.Matches(schema, name);
+      bool owned = owner_schema != s.end() && owner_table != s.end() && owner_schema->is_string() &&
+                   owner_table->is_string();
+      bool selected =
+          owned ? filter.Matches(owner_schema->get<std::string>(), owner_table->get<std::string>())
+                : filter.Matches(schema, name);
       if (!selected) continue;
     }
     if (listed && !listed->count({schema, name})) continue;
@@ -293,8 +296,10 @@ Status ApplySequences(PGconn* conn, const SqlSection& section, const TableFilter
     // A table loaded elsewhere, or made without its serial column: the rows are in; say
     // what was not set.
     if (PQntuples(res->get()) == 0 && !quiet)
-      std::fprintf(stderr, "%s: warning: sequence %s.%s does not exist on the target; its "
-                   "value was not set\n", kTool, EscapeForMessage(QuoteIdent(schema)).c_str(),
+      std::fprintf(stderr,
+                   "%s: warning: sequence %s.%s does not exist on the target; its "
+                   "value was not set\n",
+                   kTool, EscapeForMessage(QuoteIdent(schema)).c_str(),
                    EscapeForMessage(QuoteIdent(name)).c_str());
   }
   return Status::Ok();
@@ -340,8 +345,8 @@ Status CreateTargetDatabase(const LoadOptions& o, const std::string& encoding, b
   maint.dbname = rest + "dbname=postgres";
   ASSIGN_OR_RETURN(PgConnPtr conn, Connect(maint));
   if (target.empty()) target = PQuser(conn.get());
-  auto exists = ExecParams(conn.get(), "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
-                           {target});
+  auto exists =
+      ExecParams(conn.get(), "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", {target});
   if (!exists.ok()) return exists.take_status();
   if (PQntuples(exists->get()) > 0) {
     if (exists_ok) return Status::Ok();

@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/table_filter.h"
 #include "tools/load-stream/load_options.h"
 

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <memory>
 
-#include "lib/common/format/copy_format.h"
 #include "lib/common/cluster/agent_channel.h"
 #include "lib/common/cluster/agent_process.h"
-#include "lib/common/format/format.h"
 #include "lib/common/cluster/segment_outputs.h"
+#include "lib/common/format/copy_format.h"
+#include "lib/common/format/format.h"
 #include "lib/common/stream/stream_reader.h"
 
 namespace segstream::load {
@@ -44,9 +44,12 @@ class StreamServer {
     if (e.type != EventType::kStreamBegin) return Status::Corrupt(name_ + " holds no stream");
     const StreamInfo& info = *e.stream;
     copy_format_ = info.copy_format;
-    return Json{{"segment", info.segment}, {"segments", info.segments},
-                {"copy_format", CopyFormatName(info.copy_format)}, {"encoding", info.encoding},
-                {"stream_id", info.stream_id}, {"input", name_}};
+    return Json{{"segment", info.segment},
+                {"segments", info.segments},
+                {"copy_format", CopyFormatName(info.copy_format)},
+                {"encoding", info.encoding},
+                {"stream_id", info.stream_id},
+                {"input", name_}};
   }
 
   void Serve() {
@@ -76,8 +79,7 @@ class StreamServer {
         st = Status::Ok();
         done = true;
         break;
-      default:
-        st = Status::Corrupt("unexpected agent request");
+      default: st = Status::Corrupt("unexpected agent request");
     }
     if (!st.ok() && failed_.ok()) failed_ = st;
     ReplyToAgentRequest(fd, st, reply);
@@ -102,10 +104,8 @@ class StreamServer {
           *reply = {{"end", true}};
           return Status::Ok();
         case EventType::kRows:
-        case EventType::kTableEnd:
-          return Status::Corrupt(Interleaved());
-        default:
-          break;  // headers of concatenated streams, SQL sections, stream trailers
+        case EventType::kTableEnd: return Status::Corrupt(Interleaved());
+        default: break;  // headers of concatenated streams, SQL sections, stream trailers
       }
     }
   }
@@ -141,7 +141,8 @@ class StreamServer {
         if (binary) RETURN_IF_ERROR(put(format::kPgBinaryTrailer));
         current_ = 0;
         rows_ += e.trailer.totals.rows;
-        *reply = {{"table", current_name_}, {"rows", e.trailer.totals.rows},
+        *reply = {{"table", current_name_},
+                  {"rows", e.trailer.totals.rows},
                   {"bytes", e.trailer.totals.bytes}};
         return Status::Ok();
       }

@@ -22,7 +22,7 @@ struct LoadAgentOptions {
   std::string role;    // serve | next | rows | skip | finish | abort
   std::string socket;  // the agent's abstract socket name
   int segment = -1;
-  std::string input;   // serve: the input target, base64
+  std::string input;  // serve: the input target, base64
   int idle_timeout_seconds = 600;
 };
 

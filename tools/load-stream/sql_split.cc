@@ -15,9 +15,9 @@ std::string Trim(const std::string& s) {
 // The dollar-quote tag starting at sql[i] ("$$", "$body$"), or "" if there is none.
 std::string DollarTag(std::string_view sql, size_t i) {
   size_t j = i + 1;
-  while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_'))
-    ++j;
-  if (j < sql.size() && sql[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1]))))
+  while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+  if (j < sql.size() && sql[j] == '$' &&
+      !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1]))))
     return std::string(sql.substr(i, j - i + 1));
   return "";
 }
@@ -56,8 +56,16 @@ std::vector<std::string> SplitSqlStatements(std::string_view sql) {
     if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
       int depth = 0;  // PostgreSQL block comments nest
       while (i < sql.size()) {
-        if (sql.compare(i, 2, "/*") == 0) { ++depth; i += 2; continue; }
-        if (sql.compare(i, 2, "*/") == 0) { i += 2; if (--depth == 0) break; continue; }
+        if (sql.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+          continue;
+        }
+        if (sql.compare(i, 2, "*/") == 0) {
+          i += 2;
+          if (--depth == 0) break;
+          continue;
+        }
         ++i;
       }
       cur += ' ';
@@ -78,9 +86,17 @@ std::vector<std::string> SplitSqlStatements(std::string_view sql) {
         char d = sql[i];
         cur += d;
         ++i;
-        if (escapes && d == '\\' && i < sql.size()) { cur += sql[i]; ++i; continue; }
+        if (escapes && d == '\\' && i < sql.size()) {
+          cur += sql[i];
+          ++i;
+          continue;
+        }
         if (d == c) {
-          if (i < sql.size() && sql[i] == c) { cur += c; ++i; continue; }
+          if (i < sql.size() && sql[i] == c) {
+            cur += c;
+            ++i;
+            continue;
+          }
           break;
         }
       }

@@ -5,15 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/format/format.h"
 #include "lib/common/io/termination.h"
-#include "lib/common/base/text_escape.h"
 #include "tools/load-stream/journal.h"
 
 namespace segstream::load {
 
-TableLoader::TableLoader(int id, PgConnPtr conn, Dispatcher* dispatcher,
-                         const LoadOptions& options, Progress* progress)
+TableLoader::TableLoader(int id, PgConnPtr conn, Dispatcher* dispatcher, const LoadOptions& options,
+                         Progress* progress)
     : id_(id),
       conn_(std::move(conn)),
       dispatcher_(dispatcher),
@@ -30,8 +30,8 @@ void TableLoader::Run() {
       bool connection_lost = PQstatus(conn_.get()) == CONNECTION_BAD;
       // A table's own failure is survivable under --on-error-continue; a lost connection
       // or a failing single transaction is not.
-      if (!aborted && (connection_lost || !options_.on_error_continue ||
-                       options_.single_transaction))
+      if (!aborted &&
+          (connection_lost || !options_.on_error_continue || options_.single_transaction))
         dispatcher_->SetFatal(std::move(st).WithTable(task->source));
     }
     dispatcher_->Finished(id_, task);
@@ -55,7 +55,8 @@ Status TableLoader::FinishSingleTransaction() {
   }
   CommitScope scope;  // a signal waits until the outcome is recorded (termination.h)
   Status committed = transaction.Commit();
-  for (Task* t : loaded_) t->outcome = committed.ok() ? TaskOutcome::kCommitted : TaskOutcome::kNotLoaded;
+  for (Task* t : loaded_)
+    t->outcome = committed.ok() ? TaskOutcome::kCommitted : TaskOutcome::kNotLoaded;
   if (!committed.ok()) return std::move(committed).Prefix("cannot commit the single transaction");
   return Status::Ok();
 }
@@ -82,8 +83,10 @@ Status TableLoader::RunStatement(const std::string& sql, const std::string& fail
 Status TableLoader::Load(Task* task, bool* aborted) {
   const auto started = std::chrono::steady_clock::now();
   if (progress_->enabled())
-    progress_->Event("table_begin", {{"table", task->source}, {"target", task->plan->qualified},
-                                     {"part", task->part}, {"job", id_}});
+    progress_->Event("table_begin", {{"table", task->source},
+                                     {"target", task->plan->qualified},
+                                     {"part", task->part},
+                                     {"job", id_}});
   RETURN_IF_ERROR(SetEncoding(*task));
   if (options_.single_transaction) {
     // A failure leaves the transaction to Run, which rolls everything back at the end.
@@ -100,7 +103,8 @@ Status TableLoader::Load(Task* task, bool* aborted) {
     RETURN_IF_ERROR(LoadInTransaction(task, aborted));
     CommitScope scope;  // a signal waits until the outcome is recorded (termination.h)
     Status committed = transaction.Commit();
-    if (!committed.ok()) return std::move(committed).Prefix("cannot commit " + task->plan->qualified);
+    if (!committed.ok())
+      return std::move(committed).Prefix("cannot commit " + task->plan->qualified);
     task->outcome = TaskOutcome::kCommitted;
   }
   ReportLoaded(*task, started);
@@ -126,11 +130,11 @@ Status TableLoader::LoadInTransaction(Task* task, bool* aborted) {
     RETURN_IF_ERROR(RunStatement(sql, "cannot write " + task->source));
   if (!task->resume_key.empty()) {
     // In the table's own transaction: the journal row commits exactly when the rows do.
-    auto journaled = ExecParams(
-        conn_.get(), kJournalInsertSql,
-        {task->resume_key, task->schema, task->name, std::to_string(task->part),
-         std::to_string(task->parts), std::to_string(task->trailer.totals.rows),
-         DigestHex(task->trailer.totals.digest)});
+    auto journaled =
+        ExecParams(conn_.get(), kJournalInsertSql,
+                   {task->resume_key, task->schema, task->name, std::to_string(task->part),
+                    std::to_string(task->parts), std::to_string(task->trailer.totals.rows),
+                    DigestHex(task->trailer.totals.digest)});
     if (!journaled.ok()) return journaled.take_status().Prefix("cannot journal " + plan.qualified);
   }
   return Status::Ok();
@@ -162,8 +166,8 @@ Result<bool> TableLoader::PrepareTarget(const Task& task) {
 
 Status TableLoader::Copy(Task* task, bool freeze, bool* aborted) {
   const TargetPlan& plan = *task->plan;
-  std::string sql = "COPY " + plan.qualified + " " + plan.column_list + " FROM STDIN WITH (FORMAT " +
-                    CopyFormatName(task->copy_format);
+  std::string sql = "COPY " + plan.qualified + " " + plan.column_list +
+                    " FROM STDIN WITH (FORMAT " + CopyFormatName(task->copy_format);
   if (task->copy_format != CopyFormat::kBinary && !task->encoding.empty())
     sql += ", ENCODING " + QuoteLiteral(task->encoding);
   if (freeze) sql += ", FREEZE";
@@ -218,8 +222,10 @@ void TableLoader::ReportLoaded(const Task& task,
                                std::chrono::steady_clock::time_point started) const {
   const bool single = options_.single_transaction;
   if (progress_->enabled())
-    progress_->Event("table_end", {{"table", task.source}, {"rows", task.rows},
-                                   {"bytes", task.bytes}, {"committed", !single}});
+    progress_->Event("table_end", {{"table", task.source},
+                                   {"rows", task.rows},
+                                   {"bytes", task.bytes},
+                                   {"committed", !single}});
   if (options_.verbose) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

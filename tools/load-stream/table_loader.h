@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/io/progress.h"
+#include "lib/common/pg/pg_conn.h"
 #include "tools/load-stream/copy_in.h"
 #include "tools/load-stream/dispatcher.h"
 #include "tools/load-stream/load_options.h"
@@ -57,8 +57,8 @@ class TableLoader {
   Progress* progress_;
   std::string client_encoding_;
   std::optional<Transaction> single_transaction_;  // --single-transaction, once begun
-  std::set<std::string> created_;      // tables created inside the single transaction
-  std::vector<Task*> loaded_;          // tasks waiting for the single transaction's COMMIT
+  std::set<std::string> created_;                  // tables created inside the single transaction
+  std::vector<Task*> loaded_;  // tasks waiting for the single transaction's COMMIT
   std::vector<uint8_t> spill_buffer_;
 };
 

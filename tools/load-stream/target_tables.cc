@@ -105,8 +105,8 @@ Status TargetResolver::CheckColumns(const TableInfo& info, CopyFormat copy_forma
     // Binary COPY reads each field with the target type's receive function, so the types
     // must be the same; text and csv go through the input functions, which convert.
     if (copy_format == CopyFormat::kBinary && it->second.type != c.type)
-      return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " is " +
-                            c.type + " in the stream but " + it->second.type + " in " + qualified +
+      return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " is " + c.type +
+                            " in the stream but " + it->second.type + " in " + qualified +
                             " (binary format needs identical types)");
   }
   return Status::Ok();
@@ -177,13 +177,13 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
       if (!type.ok()) return type.take_status().WithTable(info.QualifiedName());
       types.push_back(*type);
     }
-    std::vector<std::string> statements = {"CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema),
-                                           CreateTableSql(plan->qualified, info, types, profile_.mpp())};
+    std::vector<std::string> statements = {
+        "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema),
+        CreateTableSql(plan->qualified, info, types, profile_.mpp())};
     if (execute_create) {
       for (const auto& sql : statements) {
         auto created = Exec(conn_, sql);
-        if (!created.ok())
-          return created.take_status().Prefix("cannot create " + plan->qualified);
+        if (!created.ok()) return created.take_status().Prefix("cannot create " + plan->qualified);
       }
     } else {
       plan->create_sql = std::move(statements);

@@ -11,23 +11,23 @@
 #include <utility>
 #include <vector>
 
+#include "lib/common/format/stream_meta.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/server_profile.h"
-#include "lib/common/format/stream_meta.h"
 #include "tools/load-stream/column_types.h"
 #include "tools/load-stream/load_options.h"
 
 namespace segstream::load {
 
 struct TargetPlan {
-  std::string schema;         // unquoted
-  std::string name;           // unquoted
-  std::string qualified;      // quoted schema.name, for SQL and messages
-  std::string column_list;    // "(a, \"B c\")" in stream column order
+  std::string schema;       // unquoted
+  std::string name;         // unquoted
+  std::string qualified;    // quoted schema.name, for SQL and messages
+  std::string column_list;  // "(a, \"B c\")" in stream column order
   // Set when the table must still be created (single transaction): one statement each.
   std::vector<std::string> create_sql;
-  bool partitioned = false;   // COPY FREEZE is not allowed on a partitioned table
-  bool created = false;       // created by this run
+  bool partitioned = false;  // COPY FREEZE is not allowed on a partitioned table
+  bool created = false;      // created by this run
   // Large objects (lib/common/large_objects.h): COPY fills a temporary table that
   // before_copy_sql makes, and after_copy_sql writes the objects from it.
   std::vector<std::string> before_copy_sql;
@@ -44,8 +44,7 @@ class TargetResolver {
   // The target of one table of a stream in `copy_format`. Fails with a kServer status naming
   // the table when it is missing (and not to be created) or its columns do not fit. With
   // `execute_create` false a missing table is not created here: create_sql says how.
-  Result<std::shared_ptr<const TargetPlan>> Resolve(const TableInfo& info,
-                                                    CopyFormat copy_format,
+  Result<std::shared_ptr<const TargetPlan>> Resolve(const TableInfo& info, CopyFormat copy_format,
                                                     bool execute_create);
   // The quoted target name of a stream's table, as Resolve would choose it.
   std::string TargetName(const std::string& source_schema, const std::string& source_name) const;

@@ -63,7 +63,9 @@ class JobThreads {
   JobThreads(const JobThreads&) = delete;
   JobThreads& operator=(const JobThreads&) = delete;
   ~JobThreads() { Join(); }
-  void Start(TableLoader* loader) { threads_.emplace_back([loader] { loader->Run(); }); }
+  void Start(TableLoader* loader) {
+    threads_.emplace_back([loader] { loader->Run(); });
+  }
   void Join() {
     for (auto& t : threads_)
       if (t.joinable()) t.join();

@@ -3,9 +3,9 @@
 
 #include <cstdio>
 
-#include "lib/common/io/termination.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
+#include "lib/common/io/termination.h"
 #include "tools/segsplit/segsplit.h"
 
 // An exception that escapes ends the tool cleanly (InstallTerminationHandling).
@@ -37,15 +37,17 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("--to-command", o.to_command,
                  "pipe output i into 'sh -c CMD' with %d replaced by i (SEGSTREAM_SEGMENT=i)")
       ->type_name("CMD");
-  app.add_option("-c,--compress", o.codec, "codec of the outputs' data frames: none (default), "
+  app.add_option("-c,--compress", o.codec,
+                 "codec of the outputs' data frames: none (default), "
                  "zstd, lz4, gzip")
       ->type_name("CODEC");
   app.add_option("-l,--level", o.level, "compression level (default: the codec's default)");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
   app.add_flag("-v,--verbose", o.verbose, "print each table's placement on stderr");
   segstream::AddProgressFlag(app, &progress);
-  app.footer("Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "
-             "error, 3 input corrupt or truncated, a key value unparsable, or verification failed.");
+  app.footer(
+      "Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "
+      "error, 3 input corrupt or truncated, a key value unparsable, or verification failed.");
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);

@@ -15,8 +15,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "lib/common/format/copy_format.h"
 #include "lib/common/cli/version.h"
+#include "lib/common/format/copy_format.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
 #include "lib/common/stream/stream_writer.h"
@@ -87,7 +87,7 @@ class InputThread {
       if (!shared_->failure.ok()) return Status::Ok();
     }
     StreamWriter& out = *shared_->writer;
-    std::unordered_map<uint32_t, uint32_t> ids;  // input table id -> output table id
+    std::unordered_map<uint32_t, uint32_t> ids;         // input table id -> output table id
     std::unordered_map<uint32_t, std::string> skipped;  // input table id -> replica key
     while (true) {
       RETURN_IF_ERROR(reader.Next(&e));
@@ -97,9 +97,10 @@ class InputThread {
           if (e.stream->copy_format != shared_->copy_format ||
               e.stream->encoding != shared_->encoding) {
             return Status::Usage(InputName(path_) + " stream " + std::to_string(e.stream_number) +
-                                 " has copy format " + CopyFormatName(e.stream->copy_format) + " and encoding " +
-                                 e.stream->encoding + ", the output has " + CopyFormatName(shared_->copy_format) +
-                                 " and " + shared_->encoding);
+                                 " has copy format " + CopyFormatName(e.stream->copy_format) +
+                                 " and encoding " + e.stream->encoding + ", the output has " +
+                                 CopyFormatName(shared_->copy_format) + " and " +
+                                 shared_->encoding);
           }
           break;
         case EventType::kTableBegin: {
@@ -130,9 +131,9 @@ class InputThread {
             break;
           }
           if (e.table->info.distribution_policy == "replicated")
-            RETURN_IF_ERROR(RecordReplica(e.table->info.QualifiedName() + " part " +
-                                              std::to_string(e.table->info.part),
-                                          e.trailer.totals, true, e.table->info));
+            RETURN_IF_ERROR(RecordReplica(
+                e.table->info.QualifiedName() + " part " + std::to_string(e.table->info.part),
+                e.trailer.totals, true, e.table->info));
           auto it = ids.find(e.table_id);
           // The input trailer was verified against these very frames, so it is the output
           // table's trailer too.
@@ -150,10 +151,8 @@ class InputThread {
           break;
         }
         case EventType::kDataFrame:
-        case EventType::kStreamEnd:
-          break;
-        case EventType::kEnd:
-          return Status::Ok();
+        case EventType::kStreamEnd: break;
+        case EventType::kEnd: return Status::Ok();
       }
     }
   }
@@ -163,8 +162,10 @@ class InputThread {
                        const TableInfo& info) {
     std::lock_guard lock(shared_->mu);
     Shared::Replica& r = shared_->replicas.at(key);
-    if (owner) r.owner_totals = totals;
-    else r.others.emplace_back(InputName(path_), totals);
+    if (owner)
+      r.owner_totals = totals;
+    else
+      r.others.emplace_back(InputName(path_), totals);
     if (!r.owner_totals) return Status::Ok();
     for (const auto& [name, other] : r.others) {
       if (other == *r.owner_totals) continue;
@@ -236,9 +237,8 @@ Status RunMerge(const MergeOptions& options) {
     shared->begun = true;
     shared->cv.notify_all();
   }
-  shared->cv.wait(lock, [&] {
-    return shared->finished == threads.size() || !shared->failure.ok();
-  });
+  shared->cv.wait(lock,
+                  [&] { return shared->finished == threads.size() || !shared->failure.ok(); });
   Status failure = shared->failure;
   lock.unlock();
   if (!failure.ok()) {

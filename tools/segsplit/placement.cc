@@ -133,7 +133,8 @@ Result<TablePlacement> TablePlacement::Create(const PlacementRules& rules, const
     }
     if (key.empty() || !method) {
       return Status::Usage("table " + qualified + " has no distribution key in the stream")
-          .WithHint("name one with --key " + qualified + "=col1,col2 (and --hash METHOD), or "
+          .WithHint("name one with --key " + qualified +
+                    "=col1,col2 (and --hash METHOD), or "
                     "spread it with --round-robin or --replicate");
     }
     // The opclasses dump-stream recorded decide between the modern and the legacy hash
@@ -169,9 +170,10 @@ Result<TablePlacement> TablePlacement::Create(const PlacementRules& rules, const
     if (!type.ok()) {
       return Status::Usage("table " + qualified + ", key column " + QuoteIdent(col) + ": " +
                            type.status().message())
-          .WithHint("supported key types: int2/4/8, numeric, text, varchar, bpchar, bytea, bool, "
-                    "date, time, timestamp, timestamptz, interval, uuid, float4/8, oid, inet, "
-                    "cidr, \"char\"");
+          .WithHint(
+              "supported key types: int2/4/8, numeric, text, varchar, bpchar, bytea, bool, "
+              "date, time, timestamp, timestamptz, interval, uuid, float4/8, oid, inet, "
+              "cidr, \"char\"");
     }
     positions.push_back(pos);
     types.push_back(*type);
@@ -191,8 +193,7 @@ Result<TablePlacement> TablePlacement::Create(const PlacementRules& rules, const
 bool TablePlacement::Place(std::span<const uint8_t> row, int32_t* target, std::string* error) {
   std::string_view text(reinterpret_cast<const char*>(row.data()), row.size());
   // Text and csv rows carry COPY's line terminator; KeyParser wants the record alone.
-  if (format_ != CopyFormat::kBinary && !text.empty() && text.back() == '\n')
-    text.remove_suffix(1);
+  if (format_ != CopyFormat::kBinary && !text.empty() && text.back() == '\n') text.remove_suffix(1);
   if (!parser_->Parse(text, error)) {
     // KeyParser names the column by position ("key column 3: ..."); users know names.
     const std::string prefix = "key column ";
@@ -210,14 +211,10 @@ bool TablePlacement::Place(std::span<const uint8_t> row, int32_t* target, std::s
 
 std::string TablePlacement::Describe() const {
   switch (kind_) {
-    case PlacementKind::kReplicate:
-      return "replicated";
-    case PlacementKind::kRoundRobin:
-      return "round-robin";
-    case PlacementKind::kFirstOutput:
-      return "large objects, all to output 0";
-    case PlacementKind::kHash:
-      break;
+    case PlacementKind::kReplicate: return "replicated";
+    case PlacementKind::kRoundRobin: return "round-robin";
+    case PlacementKind::kFirstOutput: return "large objects, all to output 0";
+    case PlacementKind::kHash: break;
   }
   std::string s(DistributionMethodName(placer_->method()));
   s += " by (";

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "lib/common/format/copy_format.h"
+#include "lib/common/format/stream_meta.h"
 #include "lib/common/hash/datum.h"
 #include "lib/common/hash/distribution_hash.h"
-#include "lib/common/format/stream_meta.h"
 
 namespace segstream::segsplit {
 
@@ -70,6 +70,5 @@ class TablePlacement {
   std::optional<KeyParser> parser_;
   std::optional<RowPlacer> placer_;
 };
-
 
 }  // namespace segstream::segsplit

@@ -69,7 +69,8 @@ TEST(TablePlacement, PlacesTextRowsAndNamesTheBadColumn) {
   r.method = DistributionMethod::kGreenplum;
   r.targets = 3;
   ASSERT_TRUE(r.AddKeySpec("t=id").ok());
-  auto p = TablePlacement::Create(r, Table({{"v", "text", false}, {"id", "integer", false}}), CopyFormat::kText);
+  auto p = TablePlacement::Create(r, Table({{"v", "text", false}, {"id", "integer", false}}),
+                                  CopyFormat::kText);
   ASSERT_TRUE(p.ok());
   int32_t target = -1;
   std::string error;

@@ -3,9 +3,9 @@
 
 #include <cstdio>
 
-#include "lib/common/io/termination.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
+#include "lib/common/io/termination.h"
 #include "tools/segsplit/segsplit.h"
 
 // An exception that escapes ends the tool cleanly (InstallTerminationHandling).
@@ -21,8 +21,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
   segstream::AddProgressFlag(app, &progress);
-  app.footer("Exit status: 0 ok, 1 runtime failure (I/O), 2 usage error, 3 an input is corrupt "
-             "or truncated.");
+  app.footer(
+      "Exit status: 0 ok, 1 runtime failure (I/O), 2 usage error, 3 an input is corrupt "
+      "or truncated.");
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);

@@ -5,18 +5,17 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/io/progress.h"
 #include "lib/common/base/status.h"
+#include "lib/common/io/progress.h"
 
 namespace segstream::segsplit {
-
 
 struct SplitOptions {
   std::string input = "-";
   std::string output_pattern;  // -o PATTERN, %d is the output number
   std::string to_command;      // --to-command CMD, %d is the output number
   int segments = 0;
-  std::string hash;            // --hash METHOD, "" for each table's recorded policy
+  std::string hash;  // --hash METHOD, "" for each table's recorded policy
   bool round_robin = false;
   bool replicate = false;
   std::vector<std::string> keys;       // --key TABLE=col1,col2

@@ -9,12 +9,12 @@
 #include <set>
 #include <unordered_map>
 
-#include "lib/common/format/copy_format.h"
+#include "lib/common/base/text_escape.h"
 #include "lib/common/cli/version.h"
+#include "lib/common/cluster/segment_outputs.h"
+#include "lib/common/format/copy_format.h"
 #include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_reader.h"
-#include "lib/common/base/text_escape.h"
-#include "lib/common/cluster/segment_outputs.h"
 #include "tools/segsplit/placement.h"
 #include "tools/segsplit/segsplit.h"
 
@@ -25,7 +25,7 @@ struct OpenTable {
   std::string qualified;
   TablePlacement placement;
   std::vector<std::unique_ptr<TableWriter>> writers;  // one per output
-  uint64_t rows = 0;                                   // rows seen, for messages
+  uint64_t rows = 0;                                  // rows seen, for messages
   // A replicated table holds all its rows on every segment, so N segment streams hold N
   // copies. The first copy goes to every output; later ones are only checked: `copy_of`
   // names the stream that gave the first copy, and `skipped` sums the rows passed over.
@@ -44,7 +44,9 @@ struct ReplicaCopy {
 class Splitter {
  public:
   Splitter(const SplitOptions& options, PlacementRules rules, OutputSet* outputs)
-      : options_(options), rules_(std::move(rules)), outputs_(outputs),
+      : options_(options),
+        rules_(std::move(rules)),
+        outputs_(outputs),
         progress_("segsplit", options.progress) {}
 
   Status Run(StreamReader* reader);
@@ -57,7 +59,9 @@ class Splitter {
   Status OnSql(const Event& e);
   Status Finish();
   // A write to output i failed: say why in the child's terms when it is a child.
-  Status OutputFailed(size_t i, Status st) { return outputs_->ExplainWriteFailure(i, std::move(st)); }
+  Status OutputFailed(size_t i, Status st) {
+    return outputs_->ExplainWriteFailure(i, std::move(st));
+  }
 
   const SplitOptions& options_;
   PlacementRules rules_;
@@ -160,8 +164,9 @@ Status Splitter::OnRows(const Event& e) {
           return Status::Corrupt("cannot place row " + std::to_string(t.rows) + ": " + error_)
               .WithTable(t.qualified)
               .WithFrame(e.frame.number)
-              .WithHint("key values must be as the server prints them (DateStyle ISO, "
-                        "IntervalStyle postgres, timestamptz with its UTC offset)");
+              .WithHint(
+                  "key values must be as the server prints them (DateStyle ISO, "
+                  "IntervalStyle postgres, timestamptz with its UTC offset)");
         }
         Status st = t.writers[target]->AddRow(row);
         if (!st.ok()) return OutputFailed(target, std::move(st));
@@ -171,9 +176,8 @@ Status Splitter::OnRows(const Event& e) {
     case PlacementKind::kFirstOutput:
       for (auto it = e.rows.begin(); it.Next(&row);) {
         ++t.rows;
-        int32_t target = t.placement.kind() == PlacementKind::kFirstOutput
-                             ? 0
-                             : t.placement.NextRoundRobin();
+        int32_t target =
+            t.placement.kind() == PlacementKind::kFirstOutput ? 0 : t.placement.NextRoundRobin();
         Status st = t.writers[target]->AddRow(row);
         if (!st.ok()) return OutputFailed(target, std::move(st));
       }
@@ -222,7 +226,10 @@ Status Splitter::OnTableEnd(const Event& e) {
   };
   if (t.copy_of) {
     if (!(t.skipped == want))
-      return mismatch(t.skipped).WithTable(t.qualified).WithFrame(e.frame.number).WithOffset(e.frame.offset);
+      return mismatch(t.skipped)
+          .WithTable(t.qualified)
+          .WithFrame(e.frame.number)
+          .WithOffset(e.frame.offset);
     const ReplicaCopy& first = replicas_.at(t.replica_key);
     if (first.ended && !(first.totals == want))
       return Status::Corrupt("replicated table copies differ: " + stream_label_ + " holds " +
@@ -230,16 +237,23 @@ Status Splitter::OnTableEnd(const Event& e) {
                              "), " + first.stream + " held " + std::to_string(first.totals.rows) +
                              " (digest " + DigestHex(first.totals.digest) + ")")
           .WithTable(t.qualified)
-          .WithHint("every segment holds the same rows of a replicated table in one snapshot; "
-                    "dump the cluster from the coordinator (--segment-output) for one snapshot");
+          .WithHint(
+              "every segment holds the same rows of a replicated table in one snapshot; "
+              "dump the cluster from the coordinator (--segment-output) for one snapshot");
   } else if (t.placement.kind() == PlacementKind::kReplicate) {
     if (!t.replica_key.empty()) replicas_[t.replica_key] = ReplicaCopy{stream_label_, want, true};
     for (const auto& w : t.writers) {
       if (!(w->totals() == want))
-        return mismatch(w->totals()).WithTable(t.qualified).WithFrame(e.frame.number).WithOffset(e.frame.offset);
+        return mismatch(w->totals())
+            .WithTable(t.qualified)
+            .WithFrame(e.frame.number)
+            .WithOffset(e.frame.offset);
     }
   } else if (!(sum == want)) {
-    return mismatch(sum).WithTable(t.qualified).WithFrame(e.frame.number).WithOffset(e.frame.offset);
+    return mismatch(sum)
+        .WithTable(t.qualified)
+        .WithFrame(e.frame.number)
+        .WithOffset(e.frame.offset);
   }
   progress_.Event("table_end", {{"table", t.qualified}, {"rows", e.trailer.totals.rows}});
   return Status::Ok();
@@ -268,8 +282,7 @@ Status Splitter::Finish() {
 }  // namespace
 
 Status RunSplit(const SplitOptions& options) {
-  if (options.segments < 1)
-    return Status::Usage("--segments N is required and must be at least 1");
+  if (options.segments < 1) return Status::Usage("--segments N is required and must be at least 1");
   if (options.segments > 65536) return Status::Usage("--segments is at most 65536");
   if (options.output_pattern.empty() == options.to_command.empty())
     return Status::Usage("give exactly one of -o PATTERN and --to-command CMD");

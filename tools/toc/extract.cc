@@ -14,8 +14,8 @@
 #include <optional>
 
 #include "lib/common/format/copy_format.h"
-#include "lib/common/stream/stream_reader.h"
 #include "lib/common/format/stream_summary.h"
+#include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
 #include "tools/toc/table_pattern.h"
 
@@ -30,7 +30,10 @@ class Extraction {
  public:
   Extraction(const Input& in, const TocOptions& options, BufferedSink* out,
              std::vector<TablePattern> patterns)
-      : in_(in), options_(options), out_(out), patterns_(std::move(patterns)),
+      : in_(in),
+        options_(options),
+        out_(out),
+        patterns_(std::move(patterns)),
         matched_(patterns_.size(), false) {}
 
   // Fails before any output when the input's index shows a TABLE is not there.

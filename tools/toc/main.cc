@@ -4,9 +4,9 @@
 #include <csignal>
 #include <cstdio>
 
-#include "lib/common/io/termination.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
+#include "lib/common/io/termination.h"
 #include "tools/toc/toc.h"
 
 // An exception that escapes ends the tool cleanly (InstallTerminationHandling).
@@ -18,9 +18,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"toc: list, verify and extract the contents of a segstream without a database"};
   segstream::AddVersionFlag(app, kToolName);
   app.add_option("file", o.input, "stream to read; - or nothing for stdin");
-  app.add_flag("--json", o.json, "print the listing (or the --verify verdict) as one JSON document");
-  app.add_flag("--verify", o.verify,
-               "read everything and check every checksum, trailer and digest (exit 3 when not intact)");
+  app.add_flag("--json", o.json,
+               "print the listing (or the --verify verdict) as one JSON document");
+  app.add_flag(
+      "--verify", o.verify,
+      "read everything and check every checksum, trailer and digest (exit 3 when not intact)");
   app.add_option("-x,--extract", o.extract,
                  "write TABLE's rows to stdout as COPY TO produced them (repeatable)")
       ->type_name("TABLE")

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "lib/common/format/copy_format.h"
 #include "lib/common/base/text_escape.h"
+#include "lib/common/format/copy_format.h"
 
 namespace segstream::toc {
 
@@ -17,7 +17,8 @@ struct Row {
 std::string TableLabel(const TableSummary& t) {
   std::string label = t.info.QualifiedName();
   if (t.info.parts > 1)
-    label += " (part " + std::to_string(t.info.part + 1) + " of " + std::to_string(t.info.parts) + ")";
+    label +=
+        " (part " + std::to_string(t.info.part + 1) + " of " + std::to_string(t.info.parts) + ")";
   return EscapeForMessage(label);  // a listing is read on a terminal
 }
 
@@ -88,10 +89,11 @@ void AppendHeader(const StreamSummary& s, size_t number, bool human, std::string
 }
 
 void AppendTable(const std::vector<Row>& rows, std::string* out) {
-  const Row header{"TABLE", "SEGMENT", "ROWS", "RAW BYTES", "STORED BYTES", "FRAMES", "CODEC", "DIGEST"};
+  const Row header{"TABLE",        "SEGMENT", "ROWS",  "RAW BYTES",
+                   "STORED BYTES", "FRAMES",  "CODEC", "DIGEST"};
   auto fields = [](const Row& r) {
-    return std::vector<const std::string*>{&r.table, &r.segment, &r.rows, &r.raw,
-                                           &r.stored, &r.frames, &r.codec, &r.digest};
+    return std::vector<const std::string*>{&r.table,  &r.segment, &r.rows,  &r.raw,
+                                           &r.stored, &r.frames,  &r.codec, &r.digest};
   };
   std::vector<size_t> width(8, 0);
   for (const Row* r : {&header}) {
@@ -119,7 +121,9 @@ void AppendTable(const std::vector<Row>& rows, std::string* out) {
   for (const Row& r : rows) emit(r);
 }
 
-std::string Size(uint64_t bytes, bool human) { return human ? HumanSize(bytes) : std::to_string(bytes); }
+std::string Size(uint64_t bytes, bool human) {
+  return human ? HumanSize(bytes) : std::to_string(bytes);
+}
 
 }  // namespace
 
@@ -161,7 +165,8 @@ std::string RenderText(const Listing& listing, const RenderOptions& options) {
     Sums sums = SumsOf(s);
     all.Add(sums);
     Row total;
-    total.table = "total: " + std::to_string(sums.tables) + (sums.tables == 1 ? " table" : " tables");
+    total.table =
+        "total: " + std::to_string(sums.tables) + (sums.tables == 1 ? " table" : " tables");
     total.segment = SegmentLabel(s.info);
     total.rows = std::to_string(sums.rows);
     total.raw = Size(sums.bytes, options.human);
@@ -171,9 +176,9 @@ std::string RenderText(const Listing& listing, const RenderOptions& options) {
     AppendTable(rows, &out);
   }
   if (listing.streams.size() > 1) {
-    out += "\nall " + std::to_string(listing.streams.size()) + " streams: " +
-           std::to_string(all.tables) + " tables, " + std::to_string(all.rows) + " rows, " +
-           Size(all.bytes, options.human) + (options.human ? "" : " bytes") + " raw, " +
+    out += "\nall " + std::to_string(listing.streams.size()) +
+           " streams: " + std::to_string(all.tables) + " tables, " + std::to_string(all.rows) +
+           " rows, " + Size(all.bytes, options.human) + (options.human ? "" : " bytes") + " raw, " +
            Size(all.stored, options.human) + (options.human ? "" : " bytes") + " stored\n";
   }
   return out;

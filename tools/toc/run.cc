@@ -26,8 +26,9 @@ Status Run(const TocOptions& options) {
   if ((options.list_schema || options.extract_schema) &&
       (options.verify || options.json || !options.extract.empty() ||
        (options.list_schema && options.extract_schema)))
-    return Status::Usage("--list-schema and --extract-schema go alone (not with each other, "
-                         "--verify, --json or --extract)");
+    return Status::Usage(
+        "--list-schema and --extract-schema go alone (not with each other, "
+        "--verify, --json or --extract)");
   bool from_stdin = options.input.empty() || options.input == "-";
   if (from_stdin && ::isatty(0))
     return Status::Usage("no input: stdin is a terminal")
@@ -38,9 +39,9 @@ Status Run(const TocOptions& options) {
   Input in{in_fd.get(), InputName(options.input)};
   BufferedSink out(out_fd.get(), OutputName(options.output));
   Status st = (options.list_schema || options.extract_schema) ? Schema(in, options, &out)
-              : !options.extract.empty() ? Extract(in, options, &out)
-              : options.verify         ? Verify(in, options, &out)
-                                       : List(in, options, &out);
+              : !options.extract.empty()                      ? Extract(in, options, &out)
+              : options.verify                                ? Verify(in, options, &out)
+                                                              : List(in, options, &out);
   RETURN_IF_ERROR(st);
   RETURN_IF_ERROR(out_fd.Close(OutputName(options.output)));
   return pending.Commit();

@@ -4,9 +4,9 @@
 // are plain SQL already. Rows are not decoded, only their frames checked.
 #include <set>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/format/format.h"
 #include "lib/common/io/child_process.h"
-#include "lib/common/base/text_escape.h"
 #include "lib/common/stream/schema_archive.h"
 #include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
@@ -14,7 +14,9 @@
 namespace segstream::toc {
 namespace {
 
-Status Write(BufferedSink* out, const std::string& text) { return out->Write(text.data(), text.size()); }
+Status Write(BufferedSink* out, const std::string& text) {
+  return out->Write(text.data(), text.size());
+}
 
 Status RunPgRestore(const std::vector<std::string>& args, const std::string& path,
                     BufferedSink* out) {
@@ -56,8 +58,8 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
       if (!listed_tables.emplace(t.schema, t.name).second) continue;
       if (listed_tables.size() == 1)
         RETURN_IF_ERROR(Write(out, "; stream " + std::to_string(stream) + ", section data\n"));
-      RETURN_IF_ERROR(Write(out, "0; 0 0 TABLE DATA " + QuoteIdent(t.schema) + " " +
-                                     QuoteIdent(t.name) + " -\n"));
+      RETURN_IF_ERROR(Write(
+          out, "0; 0 0 TABLE DATA " + QuoteIdent(t.schema) + " " + QuoteIdent(t.name) + " -\n"));
       continue;
     }
     if (ev.type != EventType::kSql) continue;
@@ -88,11 +90,10 @@ Status Schema(const Input& in, const TocOptions& options, BufferedSink* out) {
       // pg_restore -l style: one line per object, which load-stream -L reads back.
       for (const Json& q : s.extra["sequences"]) {
         if (!q.is_object()) continue;
-        RETURN_IF_ERROR(Write(out, "0; 0 0 SEQUENCE SET " +
-                                       QuoteIdent(q.value("schema", std::string())) + " " +
-                                       QuoteIdent(q.value("name", std::string())) + " " +
-                                       EscapeForMessage(q.value("last_value", std::string())) +
-                                       "\n"));
+        RETURN_IF_ERROR(
+            Write(out, "0; 0 0 SEQUENCE SET " + QuoteIdent(q.value("schema", std::string())) + " " +
+                           QuoteIdent(q.value("name", std::string())) + " " +
+                           EscapeForMessage(q.value("last_value", std::string())) + "\n"));
       }
     } else {
       size_t statements = 0;

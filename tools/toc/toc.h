@@ -17,14 +17,14 @@ struct TocOptions {
   std::string output = "-";
   bool json = false;
   bool verify = false;
-  bool human = false;   // sizes as KiB/MiB/GiB in the text listing
-  bool scan = false;    // ignore the index and read the whole input
-  bool quiet = false;   // --verify prints nothing when intact
-  unsigned threads = 0; // --verify's checking threads; 0: one per core
-  bool force = false;   // binary --extract to a terminal
+  bool human = false;                // sizes as KiB/MiB/GiB in the text listing
+  bool scan = false;                 // ignore the index and read the whole input
+  bool quiet = false;                // --verify prints nothing when intact
+  unsigned threads = 0;              // --verify's checking threads; 0: one per core
+  bool force = false;                // binary --extract to a terminal
   std::vector<std::string> extract;  // tables to extract
-  bool list_schema = false;     // the schema sections' objects, pg_restore -l style
-  bool extract_schema = false;  // the schema sections' SQL
+  bool list_schema = false;          // the schema sections' objects, pg_restore -l style
+  bool extract_schema = false;       // the schema sections' SQL
 };
 
 Status Run(const TocOptions& options);

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <string>
 
-#include "lib/common/io/termination.h"
+#include "lib/common/base/status.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/io/byte_io.h"
-#include "lib/common/base/status.h"
+#include "lib/common/io/termination.h"
 #include "tools/zpipe/zpipe.h"
 
 using segstream::Status;
@@ -24,9 +24,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::string long_value, progress_value;
   bool decompress = false, test = false;
 
-  CLI::App app{"Compress or decompress a segstream frame by frame (toc still lists it, checksums "
-               "and digests still verify), or any other input as standard zstd, lz4 or gzip.",
-               zp::kToolName};
+  CLI::App app{
+      "Compress or decompress a segstream frame by frame (toc still lists it, checksums "
+      "and digests still verify), or any other input as standard zstd, lz4 or gzip.",
+      zp::kToolName};
   segstream::AddVersionFlag(app, zp::kToolName, "-V,--version");
   app.add_option("-c,--codec", codec, "zstd, lz4, gzip or none (default zstd)")
       ->check(CLI::IsMember({"zstd", "lz4", "gzip", "none"}));
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::AddProgressFlag(app, &progress_value);
   app.add_option("FILE", o.input, "input file (default stdin; - is stdin)");
 
-  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, zp::kToolName)) return *exit_code;
+  if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, zp::kToolName))
+    return *exit_code;
 
   if (decompress && test)
     return segstream::ReportError(zp::kToolName, Status::Usage("-d and -t exclude each other"));
@@ -63,8 +65,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
         o.long_window_log = std::stoi(long_value, &used);
         if (used != long_value.size()) throw std::invalid_argument("trailing");
       } catch (const std::exception&) {
-        return segstream::ReportError(
-            zp::kToolName, Status::Usage("--long takes a window log, e.g. --long=27"));
+        return segstream::ReportError(zp::kToolName,
+                                      Status::Usage("--long takes a window log, e.g. --long=27"));
       }
     }
   }

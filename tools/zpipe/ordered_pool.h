@@ -35,7 +35,9 @@ class OrderedPool {
 
   OrderedPool(int workers, size_t capacity, WorkFn work, EmitFn emit,
               uint64_t weight_budget = UINT64_MAX)
-      : work_(std::move(work)), emit_(std::move(emit)), slots_(capacity),
+      : work_(std::move(work)),
+        emit_(std::move(emit)),
+        slots_(capacity),
         weight_budget_(weight_budget) {
     for (int i = 0; i < workers; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
     writer_ = std::thread([this] { WriterLoop(); });
@@ -71,8 +73,10 @@ class OrderedPool {
     s.ready = !needs_work;
     s.status = Status::Ok();
     ++submitted_;
-    if (needs_work) work_cv_.notify_one();
-    else writer_cv_.notify_one();
+    if (needs_work)
+      work_cv_.notify_one();
+    else
+      writer_cv_.notify_one();
   }
 
   void Fail(Status status) {
@@ -167,8 +171,8 @@ class OrderedPool {
       weight_in_flight_ -= s.weight;
       // Waking the producer only once half the slots are free lets it refill them in one
       // go instead of trading a wake-up with the writer for every frame.
-      if (producer_waiting_ && (acquired_ - emitted_ <= slots_.size() / 2 || emitted_ == submitted_ ||
-                                weight_in_flight_ < weight_budget_ / 2))
+      if (producer_waiting_ && (acquired_ - emitted_ <= slots_.size() / 2 ||
+                                emitted_ == submitted_ || weight_in_flight_ < weight_budget_ / 2))
         space_cv_.notify_one();
     }
   }

@@ -66,7 +66,8 @@ Status Truncated(InputFormat format, const BufferedSource* source) {
       .WithOffset(source->offset());
 }
 
-Status CompressZstd(BufferedSource* source, Output* out, const PlainOptions& o, Progress* progress) {
+Status CompressZstd(BufferedSource* source, Output* out, const PlainOptions& o,
+                    Progress* progress) {
   std::unique_ptr<ZSTD_CCtx, ZstdCCtxFree> cctx(ZSTD_createCCtx());
   if (!cctx) return Status::Io("out of memory creating a zstd context");
   ZSTD_CCtx* c = cctx.get();

@@ -5,10 +5,10 @@
 
 #include <cstdint>
 
-#include "lib/common/io/byte_io.h"
-#include "lib/common/format/format.h"
-#include "lib/common/io/progress.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/io/progress.h"
 #include "tools/zpipe/detect.h"
 
 namespace segstream::zpipe {
@@ -17,8 +17,8 @@ struct PlainOptions {
   format::Codec codec = format::Codec::kZstd;
   int level = 3;
   int threads = 1;
-  int long_window_log = 0;     // zstd long-distance matching with this window; 0 off
-  uint64_t content_size = 0;   // recorded in the zstd frame when known (regular file)
+  int long_window_log = 0;    // zstd long-distance matching with this window; 0 off
+  uint64_t content_size = 0;  // recorded in the zstd frame when known (regular file)
   bool content_size_known = false;
 };
 

@@ -59,7 +59,10 @@ Status RecodeFrame(FrameJob& job, Worker& w, Codec target) {
     std::vector<uint8_t>* dst = target == Codec::kNone ? &job.out : &w.raw;
     Status st = w.decompressor.Decompress(job.in_codec, job.in, job.raw_len, dst);
     if (!st.ok())
-      return std::move(st).WithTable(job.table_name).WithFrame(job.frame_number).WithOffset(job.offset);
+      return std::move(st)
+          .WithTable(job.table_name)
+          .WithFrame(job.frame_number)
+          .WithOffset(job.offset);
     raw = *dst;
   }
   if (target == Codec::kNone) {
@@ -74,8 +77,10 @@ Status RecodeFrame(FrameJob& job, Worker& w, Codec target) {
   }
   // Not smaller: stored as is.
   job.out_codec = Codec::kNone;
-  if (raw_is_in) job.out_is_in = true;
-  else job.out.swap(w.raw);  // the worker keeps the other buffer for its next frame
+  if (raw_is_in)
+    job.out_is_in = true;
+  else
+    job.out.swap(w.raw);  // the worker keeps the other buffer for its next frame
   return Status::Ok();
 }
 
@@ -98,7 +103,10 @@ Status CheckFrame(FrameJob& job, Worker& w) {
     }
   }
   if (!st.ok())
-    return std::move(st).WithTable(job.table_name).WithFrame(job.frame_number).WithOffset(job.offset);
+    return std::move(st)
+        .WithTable(job.table_name)
+        .WithFrame(job.frame_number)
+        .WithOffset(job.offset);
   return Status::Ok();
 }
 
@@ -113,12 +121,13 @@ class TrailerCheck {
       seen_.erase(job.table_id);
       const TableTotals& want = job.trailer.totals;
       if (!(seen == want)) {
-        std::string what = want.rows != seen.rows    ? "rows " + std::to_string(want.rows) +
-                                                           " in trailer, " + std::to_string(seen.rows) + " in data"
-                           : want.bytes != seen.bytes ? "bytes " + std::to_string(want.bytes) +
-                                                           " in trailer, " + std::to_string(seen.bytes) + " in data"
-                                                      : "digest " + DigestHex(want.digest) +
-                                                           " in trailer, " + DigestHex(seen.digest) + " in data";
+        std::string what =
+            want.rows != seen.rows ? "rows " + std::to_string(want.rows) + " in trailer, " +
+                                         std::to_string(seen.rows) + " in data"
+            : want.bytes != seen.bytes ? "bytes " + std::to_string(want.bytes) + " in trailer, " +
+                                             std::to_string(seen.bytes) + " in data"
+                                       : "digest " + DigestHex(want.digest) + " in trailer, " +
+                                             DigestHex(seen.digest) + " in data";
         return Status::Corrupt("table trailer disagrees with the data: " + what)
             .WithTable(job.table_name)
             .WithFrame(job.frame_number)

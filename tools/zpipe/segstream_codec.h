@@ -4,10 +4,10 @@
 // the rows and not their encoding, pass through and still verify.
 #pragma once
 
-#include "lib/common/io/byte_io.h"
-#include "lib/common/format/format.h"
-#include "lib/common/io/progress.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/format.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/io/progress.h"
 
 namespace segstream::zpipe {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "lib/common/io/byte_io.h"
 #include "lib/common/format/codec.h"
+#include "lib/common/io/byte_io.h"
 #include "tools/zpipe/detect.h"
 #include "tools/zpipe/plain_codec.h"
 #include "tools/zpipe/segstream_codec.h"
@@ -30,14 +30,9 @@ Status CheckLevel(const Options& o) {
       hi = o.ultra ? ZSTD_maxCLevel() : 19;
       allowed = "1 to 19, 20 to 22 with --ultra, or negative for faster";
       break;
-    case Codec::kLz4:
-      lo = 1, hi = 12, allowed = "1 to 12";
-      break;
-    case Codec::kGzip:
-      lo = 1, hi = 9, allowed = "1 to 9";
-      break;
-    case Codec::kNone:
-      return Status::Ok();
+    case Codec::kLz4: lo = 1, hi = 12, allowed = "1 to 12"; break;
+    case Codec::kGzip: lo = 1, hi = 9, allowed = "1 to 9"; break;
+    case Codec::kNone: return Status::Ok();
   }
   if (o.level < lo || o.level > hi || (o.codec == Codec::kZstd && o.level == 0))
     return Status::Usage(codec + " level " + std::to_string(o.level) + " is out of range")
@@ -112,7 +107,8 @@ Status ValidateOptions(Options* o) {
     o->level = o->codec == Codec::kZstd ? kDefaultZstdLevel : LevelRangeFor(o->codec).default_level;
   if (o->mode == Mode::kCompress) RETURN_IF_ERROR(CheckLevel(*o));
   if (o->threads < 0) return Status::Usage("-T must be 0 (one per CPU) or more");
-  if (o->threads == 0) o->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o->threads == 0)
+    o->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (o->long_window_log != 0 &&
       (o->long_window_log < kMinWindowLog || o->long_window_log > kMaxWindowLog))
     return Status::Usage("--long window log must be between " + std::to_string(kMinWindowLog) +

@@ -26,13 +26,13 @@ struct Options {
   Mode mode = Mode::kCompress;
   format::Codec codec = format::Codec::kZstd;
   int level = kDefaultZstdLevel;
-  bool level_set = false;  // -l given; otherwise the codec's default level
-  bool ultra = false;      // allow zstd levels 20-22
-  int threads = 1;         // 0: one per CPU
-  int long_window_log = 0; // zstd --long: 0 off, else the window log
-  std::string input;       // "" or "-" is stdin
-  std::string output;      // "" or "-" is stdout
-  bool force = false;      // write binary to a terminal anyway
+  bool level_set = false;   // -l given; otherwise the codec's default level
+  bool ultra = false;       // allow zstd levels 20-22
+  int threads = 1;          // 0: one per CPU
+  int long_window_log = 0;  // zstd --long: 0 off, else the window log
+  std::string input;        // "" or "-" is stdin
+  std::string output;       // "" or "-" is stdout
+  bool force = false;       // write binary to a terminal anyway
   bool quiet = false;
   ProgressMode progress = ProgressMode::kOff;
 };

@@ -31,7 +31,8 @@ std::vector<TestTable> SampleTables() {
   return {a, b};
 }
 
-std::vector<uint8_t> Transcode(const std::vector<uint8_t>& in, Codec codec, int level, int threads) {
+std::vector<uint8_t> Transcode(const std::vector<uint8_t>& in, Codec codec, int level,
+                               int threads) {
   TempFile src, dst;
   src.Write(in);
   int in_fd = ::open(src.path().c_str(), O_RDONLY);
@@ -65,7 +66,8 @@ uint8_t VerifyFully(const std::vector<uint8_t>& bytes, uint64_t* rows) {
     Status st = reader.Next(&ev);
     EXPECT_TRUE(st.ok()) << st.ToString();
     if (!st.ok() || ev.type == EventType::kEnd) break;
-    if (ev.type == EventType::kRows) codecs |= uint8_t(1u << static_cast<int>(ev.frame.header.codec));
+    if (ev.type == EventType::kRows)
+      codecs |= uint8_t(1u << static_cast<int>(ev.frame.header.codec));
     if (ev.type == EventType::kTableEnd) *rows += ev.trailer.totals.rows;
   }
   ::close(fd);
@@ -109,7 +111,8 @@ TEST(TranscodeSegstream, IncompressibleFramesAreStoredAsIs) {
 
 TEST(TranscodeSegstream, FramesOfHugeRowsRoundTrip) {
   TestTable t{"public", "blobs", {}};
-  for (int i = 0; i < 4; ++i) t.rows.push_back(std::string(20u << 20, static_cast<char>('a' + i)) + "\n");
+  for (int i = 0; i < 4; ++i)
+    t.rows.push_back(std::string(20u << 20, static_cast<char>('a' + i)) + "\n");
   t.rows.push_back("small\n");
   auto plain = BuildStream({t});
   auto packed = Transcode(plain, Codec::kZstd, 1, 2);
@@ -180,8 +183,7 @@ TEST(OrderedPool, WorkErrorStopsInOrder) {
   };
   std::vector<int> seen;
   OrderedPool<Job> pool(
-      2, 4,
-      [](Job& j, int) { return j.n == 10 ? Status::Corrupt("bad job") : Status::Ok(); },
+      2, 4, [](Job& j, int) { return j.n == 10 ? Status::Corrupt("bad job") : Status::Ok(); },
       [&](Job& j) {
         seen.push_back(j.n);
         return Status::Ok();

@@ -47,7 +47,8 @@ Status Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
     int v[4];
     for (int k = 0; k < 4 - pad; ++k) {
       v[k] = Value(text[i + k]);
-      if (v[k] < 0) return Status::Corrupt("bad base64 character at offset " + std::to_string(i + k));
+      if (v[k] < 0)
+        return Status::Corrupt("bad base64 character at offset " + std::to_string(i + k));
     }
     for (int k = 4 - pad; k < 4; ++k) v[k] = 0;
     uint32_t n = (uint32_t(v[0]) << 18) | (uint32_t(v[1]) << 12) | (uint32_t(v[2]) << 6) | v[3];

@@ -13,11 +13,11 @@ namespace segstream {
 
 enum class ErrorKind {
   kOk,
-  kUsage,     // the command line or a combination of options is wrong
-  kIo,        // files, pipes, disks
-  kServer,    // PostgreSQL refused, failed or went away
-  kCorrupt,   // the stream is corrupt, truncated or fails verification
-  kPartial,   // finished, but some objects failed (--on-error-continue)
+  kUsage,    // the command line or a combination of options is wrong
+  kIo,       // files, pipes, disks
+  kServer,   // PostgreSQL refused, failed or went away
+  kCorrupt,  // the stream is corrupt, truncated or fails verification
+  kPartial,  // finished, but some objects failed (--on-error-continue)
 };
 
 // Documented exit statuses shared by every binary (see the EXIT STATUS of each man page).
@@ -48,14 +48,35 @@ class [[nodiscard]] Status {
 
   // Context, added by whichever layer knows it; printed as "(table t, frame 3, byte offset 96)".
   // By value, not Status&&: `st = std::move(st).WithX()` must not move a Status into itself.
-  Status WithOffset(uint64_t offset) && { offset_ = offset; return std::move(*this); }
-  Status WithFrame(uint64_t frame) && { frame_ = frame; return std::move(*this); }
-  Status WithTable(std::string table) && { table_ = std::move(table); return std::move(*this); }
-  Status WithHint(std::string hint) && { hint_ = std::move(hint); return std::move(*this); }
+  Status WithOffset(uint64_t offset) && {
+    offset_ = offset;
+    return std::move(*this);
+  }
+  Status WithFrame(uint64_t frame) && {
+    frame_ = frame;
+    return std::move(*this);
+  }
+  Status WithTable(std::string table) && {
+    table_ = std::move(table);
+    return std::move(*this);
+  }
+  Status WithHint(std::string hint) && {
+    hint_ = std::move(hint);
+    return std::move(*this);
+  }
   // The server's SQLSTATE, for callers that act on one error class (it is in the message too).
-  Status WithSqlstate(std::string sqlstate) && { sqlstate_ = std::move(sqlstate); return std::move(*this); }
-  Status Prefix(const std::string& what) && { message_ = what + ": " + message_; return std::move(*this); }
-  Status& MarkDownstreamClosed() { downstream_closed_ = true; return *this; }
+  Status WithSqlstate(std::string sqlstate) && {
+    sqlstate_ = std::move(sqlstate);
+    return std::move(*this);
+  }
+  Status Prefix(const std::string& what) && {
+    message_ = what + ": " + message_;
+    return std::move(*this);
+  }
+  Status& MarkDownstreamClosed() {
+    downstream_closed_ = true;
+    return *this;
+  }
 
   const std::optional<uint64_t>& offset() const { return offset_; }
   const std::optional<uint64_t>& frame() const { return frame_; }
@@ -88,8 +109,8 @@ int ReportError(const char* tool, const Status& status);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status status) : value_(std::move(status)) {}    // NOLINT
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : value_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(value_); }
   const Status& status() const {
     static const Status kOk;
@@ -110,10 +131,10 @@ class [[nodiscard]] Result {
 #define SEGSTREAM_CONCAT_INNER(a, b) a##b
 #define SEGSTREAM_CONCAT(a, b) SEGSTREAM_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                           \
-  do {                                                  \
-    ::segstream::Status _st = (expr);                   \
-    if (!_st.ok()) return _st;                          \
+#define RETURN_IF_ERROR(expr)         \
+  do {                                \
+    ::segstream::Status _st = (expr); \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 // `lhs` is a declaration ("auto x") or an lvalue: it cannot be parenthesised.

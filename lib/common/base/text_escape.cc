@@ -36,9 +36,9 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
 
 bool IsHidden(uint32_t cp) {
   return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||  // C0, DEL, C1
-         (cp >= 0x200e && cp <= 0x200f) ||            // LRM, RLM
-         (cp >= 0x202a && cp <= 0x202e) ||            // embeddings and overrides
-         (cp >= 0x2066 && cp <= 0x2069) ||            // isolates
+         (cp >= 0x200e && cp <= 0x200f) ||          // LRM, RLM
+         (cp >= 0x202a && cp <= 0x202e) ||          // embeddings and overrides
+         (cp >= 0x2066 && cp <= 0x2069) ||          // isolates
          cp == 0x2028 || cp == 0x2029 || cp == 0xfeff;
 }
 
@@ -58,8 +58,10 @@ std::string EscapeForMessage(std::string_view text) {
       continue;
     }
     if (IsHidden(cp)) {
-      if (cp < 0x100) std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(cp));
-      else std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
+      if (cp < 0x100)
+        std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(cp));
+      else
+        std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
       out += buf;
     } else if (cp == '\\' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'u')) {
       out += "\\\\";

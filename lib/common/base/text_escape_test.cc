@@ -26,7 +26,7 @@ TEST(EscapeForMessage, BidiControlsAreWrittenAsEscapes) {
 
 TEST(EscapeForMessage, InvalidUtf8IsWrittenByteByByte) {
   EXPECT_EQ(EscapeForMessage("\xff\xfe"), "\\xFF\\xFE");
-  EXPECT_EQ(EscapeForMessage("\xc0\xaf"), "\\xC0\\xAF");          // overlong '/'
+  EXPECT_EQ(EscapeForMessage("\xc0\xaf"), "\\xC0\\xAF");           // overlong '/'
   EXPECT_EQ(EscapeForMessage("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // a surrogate
   EXPECT_EQ(EscapeForMessage("ab\xe2\x80"), "ab\\xE2\\x80");       // cut short
 }

@@ -8,9 +8,9 @@
 
 #include <cctype>
 #include <cstdio>
-#include <string>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "lib/common/base/status.h"
 #include "lib/common/cli/version.h"
@@ -21,8 +21,7 @@ namespace segstream {
 // Parses argv into `app`'s bound options, then runs `validate` (which may throw
 // CLI::ValidationError) under the same rules. Returns nullopt when the program should go
 // on, or the exit status to return from main().
-inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv,
-                                           const char* tool,
+inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, const char* tool,
                                            const std::function<void()>& validate = {}) {
   try {
     app.parse(argc, argv);
@@ -35,7 +34,8 @@ inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv,
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();  // CLI11 capitalizes; our messages are lowercase
-    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    if (!what.empty())
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     std::fprintf(stderr, "%s: error: %s\n", tool, what.c_str());
     std::fprintf(stderr, "%s: hint: run '%s --help' for usage\n", tool, tool);
     return kExitUsage;

@@ -13,8 +13,6 @@ inline std::string VersionLine(const std::string& tool) {
 }
 
 // "dump-stream 0.1.0", the producer a stream's header names.
-inline std::string ProducerName(const std::string& tool) {
-  return tool + " " + kSegstreamVersion;
-}
+inline std::string ProducerName(const std::string& tool) { return tool + " " + kSegstreamVersion; }
 
 }  // namespace segstream

@@ -37,8 +37,8 @@ uint64_t NowMs() {
 Status ReadExactly(int fd, void* buf, size_t len, bool* clean_eof) {
   size_t got = 0;
   while (got < len) {
-    ASSIGN_OR_RETURN(size_t n, ReadSome(fd, static_cast<uint8_t*>(buf) + got, len - got,
-                                        "agent connection"));
+    ASSIGN_OR_RETURN(size_t n,
+                     ReadSome(fd, static_cast<uint8_t*>(buf) + got, len - got, "agent connection"));
     if (n == 0) {
       if (clean_eof && got == 0) *clean_eof = true;
       return Status::Io("agent connection closed in the middle of a message");
@@ -98,8 +98,9 @@ Result<UniqueFd> ConnectAgent(const std::string& name, int timeout_ms) {
       return Status::FromErrno(errno, "cannot reach segstream agent '" + name + "'");
     if (NowMs() >= deadline)
       return Status::Io("no segstream agent '" + name + "' is running on this host")
-          .WithHint("the agent ends after an error or after its idle timeout; see the "
-                    "coordinator's message");
+          .WithHint(
+              "the agent ends after an error or after its idle timeout; see the "
+              "coordinator's message");
     usleep(20 * 1000);
   }
 }
@@ -114,7 +115,8 @@ Status SendAgentMessage(int fd, char type, std::span<const uint8_t> payload) {
   head[3] = static_cast<uint8_t>(n >> 8);
   head[4] = static_cast<uint8_t>(n);
   RETURN_IF_ERROR(WriteAll(fd, head, sizeof head, "agent connection"));
-  if (!payload.empty()) RETURN_IF_ERROR(WriteAll(fd, payload.data(), payload.size(), "agent connection"));
+  if (!payload.empty())
+    RETURN_IF_ERROR(WriteAll(fd, payload.data(), payload.size(), "agent connection"));
   return Status::Ok();
 }
 

@@ -11,8 +11,8 @@
 #include <span>
 #include <string>
 
-#include "lib/common/io/byte_io.h"
 #include "lib/common/base/status.h"
+#include "lib/common/io/byte_io.h"
 
 namespace segstream {
 
@@ -20,7 +20,8 @@ namespace agent {
 // What goes over the channel. Requests: kTable hands a dump agent a table (TableInfo
 // JSON, then the server's COPY pipe: SendAgentFd); kNext asks a loading agent for the next
 // table and kData for its rows (then the pipe to write them to); kFinish completes the
-// agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError (a message).
+// agent's work, kCommit then puts its output in place, kAbort drops it. Replies: kOk (JSON), kError
+// (a message).
 constexpr char kTable = 'T';
 constexpr char kData = 'D';
 constexpr char kNext = 'N';
@@ -49,8 +50,9 @@ Result<UniqueFd> ConnectAgent(const std::string& name, int timeout_ms);
 
 Status SendAgentMessage(int fd, char type, std::span<const uint8_t> payload);
 inline Status SendAgentMessage(int fd, char type, const std::string& payload) {
-  return SendAgentMessage(fd, type, std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
+  return SendAgentMessage(
+      fd, type,
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()));
 }
 // The next message; kIo "closed" when the peer closed the connection between messages.
 Result<AgentMessage> ReceiveAgentMessage(int fd);

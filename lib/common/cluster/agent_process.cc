@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "lib/common/base/base64.h"
-#include "lib/common/io/termination.h"
 #include "lib/common/base/text_escape.h"
+#include "lib/common/io/termination.h"
 
 namespace segstream {
 namespace {
@@ -56,7 +56,8 @@ int RunDetachedAgent(const char* tool, int segment, int keep_fd, const AgentStar
     return AgentFailure(tool, segment, Status::FromErrno(errno, "cannot create a pipe"));
   std::fflush(nullptr);
   pid_t pid = fork();
-  if (pid < 0) return AgentFailure(tool, segment, Status::FromErrno(errno, "cannot start the agent"));
+  if (pid < 0)
+    return AgentFailure(tool, segment, Status::FromErrno(errno, "cannot start the agent"));
   if (pid > 0) {
     close(ready[1]);
     std::string message;
@@ -95,8 +96,8 @@ bool ServeAgentConnections(const char* tool, int segment, int listen_fd, int idl
   for (;;) {
     auto conn = AcceptAgent(listen_fd, idle_timeout_seconds * 1000);
     if (!conn.ok() || !conn->valid()) {
-      std::fprintf(stderr, "%s: segment %d: no word from the coordinator for %d s\n", tool,
-                   segment, idle_timeout_seconds);
+      std::fprintf(stderr, "%s: segment %d: no word from the coordinator for %d s\n", tool, segment,
+                   idle_timeout_seconds);
       return false;
     }
     if (handle(conn->get())) return true;
@@ -123,8 +124,8 @@ Result<std::string> DecodeAgentArgument(const std::string& b64, const char* what
 }
 
 std::string EncodeAgentArgument(const std::string& text) {
-  return Base64Encode(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()),
-                                               text.size()));
+  return Base64Encode(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Result<Json> AwaitAgentReply(int fd) {
@@ -142,8 +143,10 @@ Result<Json> AskAgent(int fd, char request, const std::string& payload) {
 }
 
 void ReplyToAgentRequest(int fd, const Status& st, const Json& ok) {
-  if (st.ok()) (void)SendAgentMessage(fd, agent::kOk, ok.dump());
-  else (void)SendAgentMessage(fd, agent::kError, MessageOf(st));
+  if (st.ok())
+    (void)SendAgentMessage(fd, agent::kOk, ok.dump());
+  else
+    (void)SendAgentMessage(fd, agent::kError, MessageOf(st));
 }
 
 std::string AgentReportRow(int segment, const Json& report) {
@@ -161,7 +164,8 @@ Result<std::vector<Json>> ParseAgentReports(const std::vector<std::pair<int, std
     reports[segment] = std::move(j);
   }
   for (size_t i = 0; i < reports.size(); ++i) {
-    if (reports[i].is_null()) return Status::Server("segment " + std::to_string(i) + " sent no report");
+    if (reports[i].is_null())
+      return Status::Server("segment " + std::to_string(i) + " sent no report");
   }
   return reports;
 }

@@ -20,7 +20,8 @@ Result<std::vector<SegmentHost>> PrimarySegments(PGconn* conn) {
                   "SELECT content, hostname FROM pg_catalog.gp_segment_configuration "
                   "WHERE role = 'p' AND content >= 0 ORDER BY content");
   if (!res.ok()) {
-    return res.take_status().Prefix("cannot list the cluster's segments")
+    return res.take_status()
+        .Prefix("cannot list the cluster's segments")
         .WithHint("connect to the coordinator, not to a segment in utility mode");
   }
   std::vector<SegmentHost> segments;
@@ -31,7 +32,8 @@ Result<std::vector<SegmentHost>> PrimarySegments(PGconn* conn) {
         .WithHint("connect to the coordinator, not to a segment in utility mode");
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i].content != static_cast<int>(i))
-      return Status::Server("segment content ids are not 0.." + std::to_string(segments.size() - 1));
+      return Status::Server("segment content ids are not 0.." +
+                            std::to_string(segments.size() - 1));
   }
   return segments;
 }
@@ -46,8 +48,10 @@ Result<std::string> OwnExecutablePath() {
 std::string ShellQuote(const std::string& word) {
   std::string out = "'";
   for (char c : word) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -58,12 +62,17 @@ std::string OnSegmentClause(CopyFormat copy_format) {
 }
 
 SegmentAgents::SegmentAgents(PGconn* conn, std::string tool, std::string exe, size_t segments)
-    : conn_(conn), tool_(std::move(tool)), exe_(std::move(exe)), segments_(segments),
+    : conn_(conn),
+      tool_(std::move(tool)),
+      exe_(std::move(exe)),
+      segments_(segments),
       token_(RandomHexId().substr(0, 16)) {}
 
 Status SegmentAgents::CreateScratchTable() {
-  return Exec(conn_, "CREATE TEMP TABLE segstream_agents (segment int, report text) "
-                     "DISTRIBUTED RANDOMLY").status();
+  return Exec(conn_,
+              "CREATE TEMP TABLE segstream_agents (segment int, report text) "
+              "DISTRIBUTED RANDOMLY")
+      .status();
 }
 
 std::string SegmentAgents::Command(const std::string& role, const std::string& args) const {
@@ -82,8 +91,10 @@ void SegmentAgents::StopAll() {
   if (!st.ok() && CreateScratchTable().ok())
     st = RunEverywhere("abort", "", "cannot stop the segment agents");
   if (!st.ok()) {
-    std::fprintf(stderr, "%s: note: not every segment's agent could be stopped; each drops its "
-                 "output after 600 s without a request\n", tool_.c_str());
+    std::fprintf(stderr,
+                 "%s: note: not every segment's agent could be stopped; each drops its "
+                 "output after 600 s without a request\n",
+                 tool_.c_str());
   }
 }
 

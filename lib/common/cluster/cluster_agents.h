@@ -9,8 +9,8 @@
 
 #include <libpq-fe.h>
 
-#include "lib/common/format/copy_format.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/copy_format.h"
 #include "lib/common/format/stream_meta.h"
 
 namespace segstream {

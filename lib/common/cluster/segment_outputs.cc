@@ -29,7 +29,8 @@ Result<pid_t> StartSegmentCommand(const std::string& command, int segment, int p
                                   int child_fd) {
   std::string segment_text = std::to_string(segment);
   pid_t pid = fork();
-  if (pid < 0) return Status::FromErrno(errno, "cannot start the command for segment " + segment_text);
+  if (pid < 0)
+    return Status::FromErrno(errno, "cannot start the command for segment " + segment_text);
   if (pid == 0) {
     // The child: only async-signal-safe calls until exec.
     if (dup2(pipe_end, child_fd) < 0) _exit(127);
@@ -61,8 +62,7 @@ Status WaitForSegmentCommand(pid_t pid, const std::string& name) {
 
 OutputSet::~OutputSet() { Abort(); }
 
-Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
-                            WriterOptions options) {
+Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force, WriterOptions options) {
   if (n > 1 && pattern.find("%d") == std::string::npos)
     return Status::Usage("-o " + pattern + " has no %d, but there are " + std::to_string(n) +
                          " outputs")
@@ -71,8 +71,7 @@ Status OutputSet::OpenFiles(const std::string& pattern, int n, bool force,
   return Status::Ok();
 }
 
-Status OutputSet::OpenFile(const std::string& pattern, int i, bool force,
-                           WriterOptions options) {
+Status OutputSet::OpenFile(const std::string& pattern, int i, bool force, WriterOptions options) {
   auto out = std::make_unique<Output>();
   std::string path = SubstituteSegment(pattern, i);
   out->name = OutputName(path);
@@ -87,8 +86,7 @@ Status OutputSet::OpenFile(const std::string& pattern, int i, bool force,
   return Status::Ok();
 }
 
-Status OutputSet::OpenTarget(const std::string& target, int i, bool force,
-                             WriterOptions options) {
+Status OutputSet::OpenTarget(const std::string& target, int i, bool force, WriterOptions options) {
   if (!target.empty() && target[0] == '|') return StartCommand(target.substr(1), i, options);
   return OpenFile(target, i, force, options);
 }
@@ -132,8 +130,10 @@ Status OutputSet::Close(bool commit) {
   for (size_t i = 0; i < outputs_.size(); ++i) {
     Output& out = *outputs_[i];
     Status st = out.sink->Flush();
-    if (st.ok()) st = out.fd.Close(out.name);
-    else out.fd = UniqueFd();
+    if (st.ok())
+      st = out.fd.Close(out.name);
+    else
+      out.fd = UniqueFd();
     if (!st.ok()) st = ExplainWriteFailure(i, std::move(st));
     if (first.ok() && !st.ok()) first = std::move(st);
   }

@@ -26,7 +26,10 @@ class ZStream {
   explicit ZStream(bool deflating) : deflating_(deflating) {}
   ~ZStream() {
     if (!initialized_) return;
-    if (deflating_) deflateEnd(&zs_); else inflateEnd(&zs_);
+    if (deflating_)
+      deflateEnd(&zs_);
+    else
+      inflateEnd(&zs_);
   }
   ZStream(const ZStream&) = delete;
   ZStream& operator=(const ZStream&) = delete;
@@ -74,9 +77,7 @@ FrameCompressor::~FrameCompressor() = default;
 
 Status FrameCompressor::Compress(std::span<const uint8_t> raw, std::vector<uint8_t>* out) {
   switch (codec_) {
-    case Codec::kNone:
-      out->assign(raw.begin(), raw.end());
-      return Status::Ok();
+    case Codec::kNone: out->assign(raw.begin(), raw.end()); return Status::Ok();
     case Codec::kZstd: {
       if (!ctx_->zstd) {
         ctx_->zstd.reset(ZSTD_createCCtx());
@@ -150,11 +151,11 @@ static bool RawLenPlausible(Codec codec, std::span<const uint8_t> stored, uint32
   return false;
 }
 
-Status FrameDecompressor::Decompress(Codec codec, std::span<const uint8_t> stored,
-                                     uint32_t raw_len, std::vector<uint8_t>* out) {
+Status FrameDecompressor::Decompress(Codec codec, std::span<const uint8_t> stored, uint32_t raw_len,
+                                     std::vector<uint8_t>* out) {
   if (static_cast<uint8_t>(codec) <= format::kMaxCodec && !RawLenPlausible(codec, stored, raw_len))
-    return CodecError(codec, "payload cannot decompress to its declared size " +
-                                 std::to_string(raw_len));
+    return CodecError(codec,
+                      "payload cannot decompress to its declared size " + std::to_string(raw_len));
   out->resize(raw_len);
   switch (codec) {
     case Codec::kNone:
@@ -166,10 +167,12 @@ Status FrameDecompressor::Decompress(Codec codec, std::span<const uint8_t> store
         ctx_->zstd.reset(ZSTD_createDCtx());
         if (!ctx_->zstd) return Status::Io("out of memory creating a zstd context");
       }
-      size_t n = ZSTD_decompressDCtx(ctx_->zstd.get(), out->data(), raw_len, stored.data(),
-                                     stored.size());
-      if (ZSTD_isError(n)) return CodecError(codec, std::string("payload: ") + ZSTD_getErrorName(n));
-      if (n != raw_len) return CodecError(codec, "payload decompresses to fewer bytes than declared");
+      size_t n =
+          ZSTD_decompressDCtx(ctx_->zstd.get(), out->data(), raw_len, stored.data(), stored.size());
+      if (ZSTD_isError(n))
+        return CodecError(codec, std::string("payload: ") + ZSTD_getErrorName(n));
+      if (n != raw_len)
+        return CodecError(codec, "payload decompresses to fewer bytes than declared");
       return Status::Ok();
     }
     case Codec::kLz4: {

@@ -8,8 +8,8 @@
 #include <span>
 #include <vector>
 
-#include "lib/common/format/format.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/format.h"
 
 namespace segstream {
 

@@ -63,7 +63,7 @@ inline constexpr int kMaxJsonDepth = 64;
 // Target raw size of a DATA frame. 1 MiB: zstd -3 per frame then comes within 1% of
 // whole-stream zstd on COPY text (256 KiB frames were 6% larger), at ~4 MiB per writer.
 inline constexpr size_t kDefaultFrameSize = 1u << 20;
-inline constexpr uint32_t kMaxOpenTables = 65536;        // tables open at once in one stream
+inline constexpr uint32_t kMaxOpenTables = 65536;  // tables open at once in one stream
 
 // DATA payload (raw, after decompression):
 //   u32 row_count | row_count x varint row_len (LEB128, at most 5 bytes) | rows
@@ -72,8 +72,8 @@ inline constexpr uint32_t kMaxOpenTables = 65536;        // tables open at once 
 inline constexpr size_t kMaxVarintBytes = 5;
 
 // The 19-byte header PostgreSQL puts before binary COPY data, and the 2-byte trailer.
-inline constexpr unsigned char kPgBinaryHeader[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff,
-                                                      '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+inline constexpr unsigned char kPgBinaryHeader[19] = {
+    'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
 inline constexpr unsigned char kPgBinaryTrailer[2] = {0xff, 0xff};
 
 std::string_view FrameTypeName(uint8_t type);

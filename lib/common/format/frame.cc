@@ -9,9 +9,16 @@ namespace segstream {
 
 namespace {
 
-void Put16(uint8_t* p, uint16_t v) { p[0] = uint8_t(v); p[1] = uint8_t(v >> 8); }
-void Put32(uint8_t* p, uint32_t v) { for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i)); }
-void Put64(uint8_t* p, uint64_t v) { for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i)); }
+void Put16(uint8_t* p, uint16_t v) {
+  p[0] = uint8_t(v);
+  p[1] = uint8_t(v >> 8);
+}
+void Put32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
+}
+void Put64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
+}
 uint16_t Get16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
 uint32_t Get32(const uint8_t* p) {
   uint32_t v = 0;
@@ -115,9 +122,9 @@ Status ValidateFrameHeader(const FrameHeader& h) {
     return Status::Corrupt("uncompressed frame with differing stored and raw lengths");
   auto type = h.frame_type();
   bool metadata = type == format::FrameType::kStreamHeader ||
-                  type == format::FrameType::kTableBegin ||
-                  type == format::FrameType::kTableEnd || type == format::FrameType::kStreamEnd ||
-                  type == format::FrameType::kIndex || type == format::FrameType::kSql;
+                  type == format::FrameType::kTableBegin || type == format::FrameType::kTableEnd ||
+                  type == format::FrameType::kStreamEnd || type == format::FrameType::kIndex ||
+                  type == format::FrameType::kSql;
   if (metadata && h.raw_len > format::kMaxJsonPayload)
     return Status::Corrupt(std::string(format::FrameTypeName(h.type)) +
                            " frame exceeds the metadata limit");

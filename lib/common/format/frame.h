@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/base/status.h"
 #include "lib/common/format/checksum.h"
 #include "lib/common/format/format.h"
-#include "lib/common/base/status.h"
 
 namespace segstream {
 
@@ -28,8 +28,7 @@ struct FrameHeader {
 
 // Writes a preamble with a valid check value; tests pass other versions to build streams
 // that only the version check rejects.
-void EncodePreamble(uint8_t out[format::kPreambleSize],
-                    uint16_t major = format::kVersionMajor,
+void EncodePreamble(uint8_t out[format::kPreambleSize], uint16_t major = format::kVersionMajor,
                     uint16_t minor = format::kVersionMinor);
 // Checks magic, version and the preamble's own check value.
 Status CheckPreamble(std::span<const uint8_t> preamble);
@@ -105,6 +104,7 @@ class DataPayloadView {
   class Cursor {
    public:
     bool Next(std::span<const uint8_t>* row);
+
    private:
     friend class DataPayloadView;
     const uint8_t* len_pos_ = nullptr;

@@ -47,7 +47,8 @@ Result<FrameReader::Item> FrameReader::Next(RawFrame* frame) {
         .WithFrame(number);
   frame->checksum_checked =
       !(defer_data_checksums_ && frame->header.frame_type() == format::FrameType::kData);
-  if (frame->checksum_checked) RETURN_IF_ERROR(CheckFrameChecksum(header_copy, payload, offset, number));
+  if (frame->checksum_checked)
+    RETURN_IF_ERROR(CheckFrameChecksum(header_copy, payload, offset, number));
   std::copy(header_copy, header_copy + format::kFrameHeaderSize, header_bytes_);
   frame->header_bytes = std::span<const uint8_t>(header_bytes_, format::kFrameHeaderSize);
   frame->stored = payload;

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <span>
 
-#include "lib/common/io/byte_io.h"
-#include "lib/common/format/frame.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/frame.h"
+#include "lib/common/io/byte_io.h"
 
 namespace segstream {
 

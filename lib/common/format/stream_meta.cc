@@ -51,24 +51,53 @@ auto Guarded(const char* what, Fn fn) -> decltype(fn()) {
 
 const std::set<std::string>& ReservedWords() {
   // PostgreSQL's reserved key words: these need quotes as identifiers.
-  static const std::set<std::string> words = {
-      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
-      "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
-      "current_date", "current_role", "current_time", "current_timestamp", "current_user",
-      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
-      "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
-      "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
-      "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
-      "returning", "select", "session_user", "some", "symmetric", "table", "then", "to",
-      "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
-      "window", "with"};
+  static const std::set<std::string> words = {"all",          "analyse",
+                                              "analyze",      "and",
+                                              "any",          "array",
+                                              "as",           "asc",
+                                              "asymmetric",   "both",
+                                              "case",         "cast",
+                                              "check",        "collate",
+                                              "column",       "constraint",
+                                              "create",       "current_catalog",
+                                              "current_date", "current_role",
+                                              "current_time", "current_timestamp",
+                                              "current_user", "default",
+                                              "deferrable",   "desc",
+                                              "distinct",     "do",
+                                              "else",         "end",
+                                              "except",       "false",
+                                              "fetch",        "for",
+                                              "foreign",      "from",
+                                              "grant",        "group",
+                                              "having",       "in",
+                                              "initially",    "intersect",
+                                              "into",         "lateral",
+                                              "leading",      "limit",
+                                              "localtime",    "localtimestamp",
+                                              "not",          "null",
+                                              "offset",       "on",
+                                              "only",         "or",
+                                              "order",        "placing",
+                                              "primary",      "references",
+                                              "returning",    "select",
+                                              "session_user", "some",
+                                              "symmetric",    "table",
+                                              "then",         "to",
+                                              "trailing",     "true",
+                                              "union",        "unique",
+                                              "user",         "using",
+                                              "variadic",     "when",
+                                              "where",        "window",
+                                              "with"};
   return words;
 }
 
 }  // namespace
 
 std::string QuoteIdent(const std::string& ident) {
-  bool plain = !ident.empty() && (std::islower(static_cast<unsigned char>(ident[0])) || ident[0] == '_');
+  bool plain =
+      !ident.empty() && (std::islower(static_cast<unsigned char>(ident[0])) || ident[0] == '_');
   for (char c : ident) {
     auto u = static_cast<unsigned char>(c);
     if (!(std::islower(u) || std::isdigit(u) || c == '_')) plain = false;
@@ -87,7 +116,10 @@ std::string QuoteLiteral(const std::string& value) {
   bool backslash = false;
   for (char c : value) {
     if (c == '\'') out += '\'';
-    if (c == '\\') { out += '\\'; backslash = true; }
+    if (c == '\\') {
+      out += '\\';
+      backslash = true;
+    }
     out += c;
   }
   out += "'";
@@ -121,8 +153,10 @@ int JsonNestingDepth(std::span<const uint8_t> text, int limit) {
   for (size_t i = 0; i < text.size(); ++i) {
     uint8_t c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped byte cannot end the string
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped byte cannot end the string
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -166,12 +200,17 @@ std::string RandomHexId() {
 }
 
 Json StreamInfo::ToJson() const {
-  Json j = {{"producer", producer},       {"stream_id", stream_id},
-            {"created_at", created_at},   {"server_version", server_version},
+  Json j = {{"producer", producer},
+            {"stream_id", stream_id},
+            {"created_at", created_at},
+            {"server_version", server_version},
             {"server_version_num", server_version_num},
-            {"encoding", encoding},       {"database", database},
-            {"source", source},           {"snapshot", snapshot},
-            {"copy_format", CopyFormatName(copy_format)}, {"segment", segment},
+            {"encoding", encoding},
+            {"database", database},
+            {"source", source},
+            {"snapshot", snapshot},
+            {"copy_format", CopyFormatName(copy_format)},
+            {"segment", segment},
             {"segments", segments}};
   MergeExtra(&j, extra);
   return j;
@@ -199,11 +238,12 @@ Result<StreamInfo> StreamInfo::FromJson(const Json& j) {
                                      "0123456789_") != std::string::npos)
       return Status::Corrupt("stream header names an invalid encoding '" + s.encoding + "'");
     auto parsed = ParseCopyFormat(copy_format);
-    if (!parsed) return Status::Corrupt("stream header names unknown COPY format '" + copy_format + "'");
+    if (!parsed)
+      return Status::Corrupt("stream header names unknown COPY format '" + copy_format + "'");
     s.copy_format = *parsed;
-    s.extra = Extra(j, {"producer", "stream_id", "created_at", "server_version",
-                        "server_version_num", "encoding", "database", "source", "snapshot",
-                        "copy_format", "segment", "segments"});
+    s.extra = Extra(
+        j, {"producer", "stream_id", "created_at", "server_version", "server_version_num",
+            "encoding", "database", "source", "snapshot", "copy_format", "segment", "segments"});
     return s;
   });
 }
@@ -264,16 +304,18 @@ Result<TableInfo> TableInfo::FromJson(const Json& j) {
     for (const std::string* n : names)
       if (n->find('\0') != std::string::npos)
         return Status::Corrupt("table-begin metadata has a name with a NUL byte");
-    t.extra = Extra(j, {"schema", "name", "columns", "primary_key", "partition_parent",
-                        "partition_bound", "hash_partition_key", "distribution_policy",
-                        "distribution_key", "distribution_opclasses", "estimated_rows", "part",
-                        "parts"});
+    t.extra =
+        Extra(j, {"schema", "name", "columns", "primary_key", "partition_parent", "partition_bound",
+                  "hash_partition_key", "distribution_policy", "distribution_key",
+                  "distribution_opclasses", "estimated_rows", "part", "parts"});
     return t;
   });
 }
 
 Json TableTrailer::ToJson() const {
-  return {{"rows", totals.rows}, {"bytes", totals.bytes}, {"frames", frames},
+  return {{"rows", totals.rows},
+          {"bytes", totals.bytes},
+          {"frames", frames},
           {"digest", DigestHex(totals.digest)}};
 }
 

@@ -5,17 +5,17 @@
 
 #include <cstdint>
 #include <limits>
-#include <stdexcept>
-#include <type_traits>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "lib/common/format/copy_format.h"
-#include "lib/common/format/checksum.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/checksum.h"
+#include "lib/common/format/copy_format.h"
 
 namespace segstream {
 
@@ -27,13 +27,13 @@ struct StreamInfo {
   std::string created_at;      // ISO 8601 UTC
   std::string server_version;  // "15.18"
   int server_version_num = 0;
-  std::string encoding;        // database encoding; COPY data is in it
+  std::string encoding;  // database encoding; COPY data is in it
   std::string database;
-  std::string source;          // host:port, never a password
+  std::string source;  // host:port, never a password
   std::string snapshot;
   CopyFormat copy_format = CopyFormat::kText;
-  int segment = -1;            // MPP segment id, -1 when not a segment
-  int segments = 0;            // segment count of the source cluster, 0 when unknown
+  int segment = -1;  // MPP segment id, -1 when not a segment
+  int segments = 0;  // segment count of the source cluster, 0 when unknown
   Json extra = Json::object();
 
   Json ToJson() const;
@@ -51,15 +51,15 @@ struct TableInfo {
   std::string name;
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
-  std::string partition_parent;             // "schema.name" of the parent, "" if none
-  std::string partition_bound;              // pg_get_expr of relpartbound
+  std::string partition_parent;                 // "schema.name" of the parent, "" if none
+  std::string partition_bound;                  // pg_get_expr of relpartbound
   std::vector<std::string> hash_partition_key;  // columns of the parent's PARTITION BY HASH
   std::vector<std::string> distribution_key;    // MPP distribution columns
   std::vector<std::string> distribution_opclasses;
-  std::string distribution_policy;          // "hash", "random", "replicated" or ""
+  std::string distribution_policy;  // "hash", "random", "replicated" or ""
   int64_t estimated_rows = -1;
-  int part = 0;    // with --split-larger-than: this part's number (0-based) ...
-  int parts = 1;   // ... of this many; all parts carry the same identity
+  int part = 0;   // with --split-larger-than: this part's number (0-based) ...
+  int parts = 1;  // ... of this many; all parts carry the same identity
   Json extra = Json::object();
 
   // schema.name with identifiers quoted where SQL needs it: public."Order Items".

@@ -124,7 +124,9 @@ void SummaryBuilder::OnStreamEnd(const StreamTotals& totals, uint64_t stream_byt
 
 namespace {
 
-void Put64(uint8_t* p, uint64_t v) { for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i)); }
+void Put64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
+}
 uint64_t Get64(const uint8_t* p) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
@@ -151,7 +153,8 @@ Result<std::optional<std::pair<StreamSummary, uint64_t>>> ReadOneIndex(int fd, u
   uint64_t pointer_at = end - kIndexPointerFrameSize;
   ASSIGN_OR_RETURN(auto frame, PreadExact(fd, pointer_at, kIndexPointerFrameSize));
   FrameHeader h = DecodeFrameHeader(frame.data());
-  std::span<const uint8_t> payload(frame.data() + format::kFrameHeaderSize, kIndexPointerPayloadSize);
+  std::span<const uint8_t> payload(frame.data() + format::kFrameHeaderSize,
+                                   kIndexPointerPayloadSize);
   if (h.frame_type() != format::FrameType::kIndexPointer ||
       h.stored_len != kIndexPointerPayloadSize || !FrameChecksumMatches(frame.data(), payload))
     return Found();

@@ -63,7 +63,8 @@ struct IndexPointer {
   uint64_t pointer_offset = 0;
 };
 inline constexpr size_t kIndexPointerPayloadSize = 16;
-inline constexpr size_t kIndexPointerFrameSize = format::kFrameHeaderSize + kIndexPointerPayloadSize;
+inline constexpr size_t kIndexPointerFrameSize =
+    format::kFrameHeaderSize + kIndexPointerPayloadSize;
 void EncodeIndexPointer(const IndexPointer& p, uint8_t out[kIndexPointerPayloadSize]);
 IndexPointer DecodeIndexPointer(const uint8_t in[kIndexPointerPayloadSize]);
 

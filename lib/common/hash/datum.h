@@ -26,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/common/format/copy_format.h"
 #include "lib/common/base/status.h"
+#include "lib/common/format/copy_format.h"
 
 namespace segstream {
 

@@ -539,9 +539,8 @@ bool ParseIntervalText(std::string_view text, Datum* out, std::string* error) {
       if (seen_time || !sc.Digits(2, 2, &m)) return syntax();
       if (sc.Take(':') && (!sc.Digits(2, 2, &s) || !FractionUsec(&sc, &frac))) return syntax();
       if (m > 59 || s > 59) return range();
-      __int128 t =
-          static_cast<__int128>(amount) * 3600 * kUsecPerSec +
-          static_cast<__int128>(m * 60 + s) * kUsecPerSec + frac;
+      __int128 t = static_cast<__int128>(amount) * 3600 * kUsecPerSec +
+                   static_cast<__int128>(m * 60 + s) * kUsecPerSec + frac;
       if (negative) t = -t;
       if (t > INT64_MAX || t < INT64_MIN) return range();
       time = static_cast<int64_t>(t);

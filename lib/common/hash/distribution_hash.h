@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/common/hash/datum.h"
 #include "lib/common/base/status.h"
+#include "lib/common/hash/datum.h"
 
 namespace segstream {
 

@@ -158,8 +158,8 @@ Status ChildStatus(const std::string& name, const ChildResult& result) {
     pos = nl + 1;
     if (line.empty()) continue;
     last = line;
-    if (first_error.empty() && (line.find("error") != std::string::npos ||
-                                line.find("FATAL") != std::string::npos))
+    if (first_error.empty() &&
+        (line.find("error") != std::string::npos || line.find("FATAL") != std::string::npos))
       first_error = line;
   }
   std::string line = first_error.empty() ? last : first_error;
@@ -180,11 +180,18 @@ std::string ConninfoValue(const std::string& v) {
 }  // namespace
 
 ChildConnection ChildConnectionFor(PGconn* conn, const std::string& dbname, bool old_client) {
-  static const std::set<std::string> kKnownTo94 = {
-      "service", "user", "dbname", "host", "hostaddr", "port", "client_encoding", "options",
-      "application_name", "fallback_application_name", "connect_timeout", "keepalives",
-      "keepalives_idle", "keepalives_interval", "keepalives_count", "sslmode", "sslcompression",
-      "sslcert", "sslkey", "sslrootcert", "sslcrl", "requirepeer", "krbsrvname", "gsslib"};
+  static const std::set<std::string> kKnownTo94 = {"service",          "user",
+                                                   "dbname",           "host",
+                                                   "hostaddr",         "port",
+                                                   "client_encoding",  "options",
+                                                   "application_name", "fallback_application_name",
+                                                   "connect_timeout",  "keepalives",
+                                                   "keepalives_idle",  "keepalives_interval",
+                                                   "keepalives_count", "sslmode",
+                                                   "sslcompression",   "sslcert",
+                                                   "sslkey",           "sslrootcert",
+                                                   "sslcrl",           "requirepeer",
+                                                   "krbsrvname",       "gsslib"};
   ChildConnection cc;
   PQconninfoOption* options = PQconninfo(conn);
   for (PQconninfoOption* o = options; o && o->keyword; ++o) {

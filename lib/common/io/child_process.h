@@ -19,8 +19,8 @@ struct ChildSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH
   // Set (or replace) these in the child's environment; the rest is inherited.
   std::vector<std::pair<std::string, std::string>> env;
-  int stdin_fd = -1;   // -1: /dev/null
-  int stdout_fd = -1;  // -1: captured into ChildResult::out (keep it small)
+  int stdin_fd = -1;         // -1: /dev/null
+  int stdout_fd = -1;        // -1: captured into ChildResult::out (keep it small)
   bool echo_stderr = false;  // also copy the child's stderr to ours as it comes (-v)
 };
 

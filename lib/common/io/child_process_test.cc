@@ -26,8 +26,11 @@ TEST(ChildProcess, PassesExtraEnvironment) {
 }
 
 TEST(ChildProcess, FailureNamesTheErrorLine) {
-  auto r = RunChild({{"sh", "-c", "echo note >&2; echo 'x: error: boom' >&2; echo tail >&2; exit 1"},
-                     {}, -1, -1});
+  auto r =
+      RunChild({{"sh", "-c", "echo note >&2; echo 'x: error: boom' >&2; echo tail >&2; exit 1"},
+                {},
+                -1,
+                -1});
   ASSERT_TRUE(r.ok());
   Status st = ChildStatus("pg_x", *r);
   EXPECT_EQ(st.kind(), ErrorKind::kServer);

@@ -48,7 +48,8 @@ void Progress::Add(uint64_t bytes, uint64_t rows) {
 
 void Progress::MaybeDraw() {
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now() - start_).count();
+                    std::chrono::steady_clock::now() - start_)
+                    .count();
   int64_t due = next_draw_ns_.load(std::memory_order_relaxed);
   if (now < due) return;
   if (!next_draw_ns_.compare_exchange_strong(due, now + kRedrawNs)) return;
@@ -62,8 +63,12 @@ void Progress::Draw(bool final) {
   uint64_t rows = rows_.load();
   double rate = secs > 0 ? bytes / secs : 0;
   if (mode_ == ProgressMode::kJson) {
-    Json j = {{"event", final ? "done" : "progress"}, {"tool", tool_}, {"bytes", bytes},
-              {"rows", rows}, {"seconds", secs}, {"bytes_per_second", static_cast<uint64_t>(rate)}};
+    Json j = {{"event", final ? "done" : "progress"},
+              {"tool", tool_},
+              {"bytes", bytes},
+              {"rows", rows},
+              {"seconds", secs},
+              {"bytes_per_second", static_cast<uint64_t>(rate)}};
     if (expected_bytes_) j["expected_bytes"] = expected_bytes_;
     std::fprintf(stderr, "%s\n", j.dump().c_str());
     return;
@@ -76,8 +81,9 @@ void Progress::Draw(bool final) {
                   static_cast<unsigned long long>(left % 60));
     eta = buf;
   }
-  std::fprintf(stderr, "\r\033[K%s: %s  %llu rows  %s/s%s", tool_.c_str(), HumanBytes(bytes).c_str(),
-               static_cast<unsigned long long>(rows), HumanBytes(rate).c_str(), eta.c_str());
+  std::fprintf(stderr, "\r\033[K%s: %s  %llu rows  %s/s%s", tool_.c_str(),
+               HumanBytes(bytes).c_str(), static_cast<unsigned long long>(rows),
+               HumanBytes(rate).c_str(), eta.c_str());
   drawn_ = true;
 }
 

@@ -7,8 +7,8 @@
 
 #include <cstdio>
 #include <exception>
-#include <new>
 #include <mutex>
+#include <new>
 #include <set>
 #include <thread>
 
@@ -68,8 +68,7 @@ sigset_t TerminationSignals() {
     what = "out of memory";
   } catch (const std::exception& e) {
     what = e.what();
-  } catch (...) {
-  }
+  } catch (...) {}
   EndProcess("error: internal error: " + what, 1);
 }
 
@@ -82,8 +81,7 @@ void InstallTerminationHandling(const char* tool) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread([set] {
     int sig = 0;
-    while (sigwait(&set, &sig) != 0) {
-    }
+    while (sigwait(&set, &sig) != 0) {}
     Terminate(sig);
   }).detach();
 }

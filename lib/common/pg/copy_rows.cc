@@ -34,8 +34,7 @@ size_t CopyRowSplitter::TextRowEnd(std::span<const uint8_t> data) {
     auto nl = static_cast<const uint8_t*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const uint8_t* stop = nl ? nl : end;
     for (const uint8_t* q = p;
-         (q = static_cast<const uint8_t*>(std::memchr(q, '"', static_cast<size_t>(stop - q))));
-         ++q)
+         (q = static_cast<const uint8_t*>(std::memchr(q, '"', static_cast<size_t>(stop - q)))); ++q)
       in_quotes_ = !in_quotes_;
     if (!nl) return 0;
     if (!in_quotes_) return static_cast<size_t>(nl - begin) + 1;

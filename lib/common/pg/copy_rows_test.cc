@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg/copy_rows.h"
 #include "lib/common/format/format.h"
+#include "lib/common/pg/copy_rows.h"
 
 namespace segstream {
 namespace {
@@ -63,14 +63,15 @@ void ExpectSameRowsAtEveryCut(CopyFormat format, const std::string& prefix,
 
 TEST(CopyRowSplitter, TextRowsEndAtNewlines) {
   ExpectSameRowsAtEveryCut(CopyFormat::kText, "",
-                           {"1\tone\n", "2\tline\\nbreak\n", "3\t\\N\n", "\n", "5\t\xc3\xa9\n"}, "");
+                           {"1\tone\n", "2\tline\\nbreak\n", "3\t\\N\n", "\n", "5\t\xc3\xa9\n"},
+                           "");
 }
 
 TEST(CopyRowSplitter, CsvNewlinesInsideQuotesAreData) {
-  ExpectSameRowsAtEveryCut(CopyFormat::kCsv, "",
-                           {"1,\"two\nlines\"\n", "2,\"a \"\"quoted\"\"\n word\"\n", "3,\n",
-                            "4,\"\"\n", "5,\"\n\n\"\n"},
-                           "");
+  ExpectSameRowsAtEveryCut(
+      CopyFormat::kCsv, "",
+      {"1,\"two\nlines\"\n", "2,\"a \"\"quoted\"\"\n word\"\n", "3,\n", "4,\"\"\n", "5,\"\n\n\"\n"},
+      "");
 }
 
 std::string Be16(int16_t v) { return {static_cast<char>(v >> 8), static_cast<char>(v)}; }
@@ -84,8 +85,7 @@ TEST(CopyRowSplitter, BinaryTuplesByTheirLengthsHeaderAndTrailerDropped) {
   header += Be32(3) + "ext";  // a header extension of 3 bytes
   std::vector<std::string> rows = {
       Be16(2) + Be32(4) + Be32(1) + Be32(-1),  // 1, NULL
-      Be16(2) + Be32(4) + Be32(2) + Be32(10) + "0123456789",
-      Be16(0),
+      Be16(2) + Be32(4) + Be32(2) + Be32(10) + "0123456789", Be16(0),
       Be16(1) + Be32(0),  // an empty value
   };
   ExpectSameRowsAtEveryCut(CopyFormat::kBinary, header, rows, Be16(-1));

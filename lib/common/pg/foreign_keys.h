@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "lib/common/pg/pg_conn.h"
 #include "lib/common/base/status.h"
+#include "lib/common/pg/pg_conn.h"
 
 namespace segstream {
 

@@ -78,7 +78,10 @@ int ParseClientVersion(const std::string& out) {
     while (at < out.size() && std::isdigit(static_cast<unsigned char>(out[at])) && v < 100000)
       v = v * 10 + (out[at++] - '0');
     parts[n++] = v;
-    if (at < out.size() && out[at] == '.') ++at; else break;
+    if (at < out.size() && out[at] == '.')
+      ++at;
+    else
+      break;
   }
   if (n == 0 || parts[0] == 0) return 0;
   // 10 and later: major.minor; before: major.major.minor.
@@ -101,8 +104,10 @@ Result<std::string> ChooseClient(const std::string& name, int server_version_num
   const std::string major = MajorOf(server_version_num);
   return Status::Usage("the server is PostgreSQL " + major + " and no " + name + " of " + major +
                        " or newer is installed (" + found + ")")
-      .WithHint("install postgresql-client-" + major + " or newer (apt.postgresql.org has every "
-                "major for Debian), or pass --pg-bindir DIR; data-only streams need no " + name);
+      .WithHint("install postgresql-client-" + major +
+                " or newer (apt.postgresql.org has every "
+                "major for Debian), or pass --pg-bindir DIR; data-only streams need no " +
+                name);
 }
 
 Result<std::string> ClientProgramFor(const ServerProfile& profile, const std::string& bindir,
@@ -114,7 +119,8 @@ Result<std::string> ClientProgramFor(const ServerProfile& profile, const std::st
     return name;
   }
   std::vector<ClientCandidate> candidates;
-  for (const std::string& path : InstalledCopies(name)) candidates.push_back({path, VersionOf(path)});
+  for (const std::string& path : InstalledCopies(name))
+    candidates.push_back({path, VersionOf(path)});
   if (candidates.empty()) return name;
   return ChooseClient(name, profile.version_num, candidates);
 }

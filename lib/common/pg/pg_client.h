@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/pg/server_profile.h"
 #include "lib/common/base/status.h"
+#include "lib/common/pg/server_profile.h"
 
 namespace segstream {
 

@@ -15,9 +15,9 @@ TEST(ParseClientVersion, ReadsEveryBannerShape) {
 }
 
 TEST(ChooseClient, TakesTheNewestThatIsNotOlderThanTheServer) {
-  std::vector<ClientCandidate> installed = {
-      {"/usr/bin/pg_dump", 150018}, {"/usr/lib/postgresql/17/bin/pg_dump", 170002},
-      {"/usr/lib/postgresql/16/bin/pg_dump", 160004}};
+  std::vector<ClientCandidate> installed = {{"/usr/bin/pg_dump", 150018},
+                                            {"/usr/lib/postgresql/17/bin/pg_dump", 170002},
+                                            {"/usr/lib/postgresql/16/bin/pg_dump", 160004}};
   auto got = ChooseClient("pg_dump", 160001, installed);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got.value(), "/usr/lib/postgresql/17/bin/pg_dump");

@@ -26,10 +26,22 @@ Result<PgConnPtr> Connect(const ConnOptions& o) {
   std::vector<const char*> values;
   // dbname first with expand_dbname, so a conninfo or URI in -d expands, and the explicit
   // -h -p -U after it override what it said (pg_dump's precedence).
-  if (!o.dbname.empty()) { keys.push_back("dbname"); values.push_back(o.dbname.c_str()); }
-  if (!o.host.empty()) { keys.push_back("host"); values.push_back(o.host.c_str()); }
-  if (!o.port.empty()) { keys.push_back("port"); values.push_back(o.port.c_str()); }
-  if (!o.user.empty()) { keys.push_back("user"); values.push_back(o.user.c_str()); }
+  if (!o.dbname.empty()) {
+    keys.push_back("dbname");
+    values.push_back(o.dbname.c_str());
+  }
+  if (!o.host.empty()) {
+    keys.push_back("host");
+    values.push_back(o.host.c_str());
+  }
+  if (!o.port.empty()) {
+    keys.push_back("port");
+    values.push_back(o.port.c_str());
+  }
+  if (!o.user.empty()) {
+    keys.push_back("user");
+    values.push_back(o.user.c_str());
+  }
   keys.push_back("fallback_application_name");
   values.push_back(o.application_name.c_str());
   keys.push_back(nullptr);
@@ -86,7 +98,8 @@ Result<PgResultPtr> Exec(PGconn* conn, const std::string& sql) {
   // fails as a whole instead of running it.
   PgResultPtr res(PQexecParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
   auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ServerError(conn, "query failed", res.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    return ServerError(conn, "query failed", res.get());
   return res;
 }
 
@@ -97,7 +110,8 @@ Result<PgResultPtr> ExecParams(PGconn* conn, const std::string& sql,
   PgResultPtr res(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                values.data(), nullptr, nullptr, 0));
   auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ServerError(conn, "query failed", res.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    return ServerError(conn, "query failed", res.get());
   return res;
 }
 

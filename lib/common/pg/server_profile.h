@@ -22,7 +22,7 @@ struct ServerProfile {
   int mpp_major = 0;    // Greenplum's or Cloudberry's own major version; 0 for PostgreSQL
 
   // Session settings a dump sets (each exists from the version in the table).
-  bool row_security = false;                // 9.5
+  bool row_security = false;                 // 9.5
   bool idle_in_transaction_timeout = false;  // 9.6
   // Catalog columns and tables.
   bool declarative_partitions = false;  // 10: relispartition, relpartbound, pg_partitioned_table

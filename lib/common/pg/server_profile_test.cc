@@ -46,7 +46,8 @@ TEST(ServerProfile, Greenplum6IsAPostgreSql94Catalog) {
 }
 
 TEST(ServerProfile, Greenplum7AndCloudberry) {
-  ServerProfile gp7 = Profile(120012, "PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:abc) on x86_64");
+  ServerProfile gp7 =
+      Profile(120012, "PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:abc) on x86_64");
   EXPECT_EQ(gp7.mpp_major, 7);
   EXPECT_TRUE(gp7.row_security && gp7.generated_columns && gp7.declarative_partitions);
   EXPECT_EQ(gp7.distribution_opclass_column, "distclasses");

@@ -72,7 +72,8 @@ Status ConvertPattern(const std::string& pattern, std::vector<std::string>* rege
       lit.push_back(c);
     }
   }
-  if (in_quotes) return Status::Usage("unterminated quoted identifier in pattern '" + pattern + "'");
+  if (in_quotes)
+    return Status::Usage("unterminated quoted identifier in pattern '" + pattern + "'");
   if (regex_parts->size() > 2) {
     return Status::Usage("improper qualified name (too many dotted names): " + pattern);
   }
@@ -81,8 +82,7 @@ Status ConvertPattern(const std::string& pattern, std::vector<std::string>* rege
 
 }  // namespace
 
-Result<TableFilter::Rule> TableFilter::ParsePattern(const std::string& pattern,
-                                                    bool schema_only) {
+Result<TableFilter::Rule> TableFilter::ParsePattern(const std::string& pattern, bool schema_only) {
   if (pattern.empty()) return Status::Usage("empty table or schema pattern");
   std::vector<std::string> parts;
   std::vector<std::string> literal;
@@ -183,8 +183,7 @@ bool TableFilter::SchemaRuleMatches(const Rule& rule, const std::string& schema)
   return std::regex_match(schema, *rule.schema_re);
 }
 
-bool TableFilter::Matches(const std::string& schema, const std::string& name,
-                          bool visible) const {
+bool TableFilter::Matches(const std::string& schema, const std::string& name, bool visible) const {
   for (const Rule& r : exclude_tables_) {
     if (TableRuleMatches(r, schema, name, visible)) return false;
   }

@@ -72,8 +72,8 @@ class TableFilter {
   };
   static Result<Rule> ParsePattern(const std::string& pattern, bool schema_only);
   static Result<Rule> ParseExact(const std::string& qualified);
-  static bool TableRuleMatches(const Rule& rule, const std::string& schema,
-                               const std::string& name, bool visible);
+  static bool TableRuleMatches(const Rule& rule, const std::string& schema, const std::string& name,
+                               bool visible);
   static bool SchemaRuleMatches(const Rule& rule, const std::string& schema);
 
   std::vector<Rule> include_tables_;

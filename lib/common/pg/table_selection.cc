@@ -33,8 +33,7 @@ Status TableSelection::AddTo(TableFilter* filter, TableFilter* excludes) const {
   for (const auto& path : include_table_files) {
     std::vector<std::string> names;
     RETURN_IF_ERROR(LoadTableFile(path, &names));
-    if (names.empty())
-      return Status::Usage("table file '" + path + "' lists no tables");
+    if (names.empty()) return Status::Usage("table file '" + path + "' lists no tables");
     for (const auto& n : names) RETURN_IF_ERROR(filter->AddIncludeExact(n));
   }
   for (const auto& path : exclude_table_files) {

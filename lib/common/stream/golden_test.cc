@@ -77,8 +77,9 @@ std::vector<uint8_t> WriteTinyStream() {
     auto table = writer.NewTable(t);
     EXPECT_TRUE(table.ok());
     for (std::string row : {"1\ta\n", "2\t\\N\n"})
-      EXPECT_TRUE(table.value()->AddRow(std::span<const uint8_t>(
-                                            reinterpret_cast<const uint8_t*>(row.data()), row.size()))
+      EXPECT_TRUE(table.value()
+                      ->AddRow(std::span<const uint8_t>(
+                          reinterpret_cast<const uint8_t*>(row.data()), row.size()))
                       .ok());
     EXPECT_TRUE(table.value()->Finish().ok());
     EXPECT_TRUE(writer.Finish().ok());

@@ -63,15 +63,14 @@ Status ArchiveAssembler::Add(const SqlSection& sql, bool* complete) {
   const Json* archive = field("archive");
   const Json* chunk = field("chunk");
   const Json* chunks = field("chunks");
-  if (!archive || !archive->is_string())
-    return Status::Corrupt(what + " has no archive text");
+  if (!archive || !archive->is_string()) return Status::Corrupt(what + " has no archive text");
   int64_t index = chunk && chunk->is_number_integer() ? chunk->get<int64_t>() : 0;
   int64_t count = chunks && chunks->is_number_integer() ? chunks->get<int64_t>() : 1;
   if (count < 1 || count > (int64_t(1) << 20))
     return Status::Corrupt(what + " claims " + std::to_string(count) + " chunks");
   if (next_chunk_ > 0 && count != chunks_)
-    return Status::Corrupt(what + ": chunk count changed from " + std::to_string(chunks_) +
-                           " to " + std::to_string(count));
+    return Status::Corrupt(what + ": chunk count changed from " + std::to_string(chunks_) + " to " +
+                           std::to_string(count));
   if (index != next_chunk_)
     return Status::Corrupt(what + ": chunk " + std::to_string(index) + " arrived, expected " +
                            std::to_string(next_chunk_));
@@ -86,7 +85,8 @@ Status ArchiveAssembler::Add(const SqlSection& sql, bool* complete) {
   if (!f) return Status::FromErrno(errno, "cannot write " + file_.path());
   if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
     return Status::FromErrno(errno, "cannot write " + file_.path());
-  if (std::fclose(f.release()) != 0) return Status::FromErrno(errno, "cannot write " + file_.path());
+  if (std::fclose(f.release()) != 0)
+    return Status::FromErrno(errno, "cannot write " + file_.path());
   bytes_ += bytes.size();
   ++next_chunk_;
   if (next_chunk_ == chunks_) {

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <string>
 
-#include "lib/common/io/child_process.h"
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/io/child_process.h"
 #include "lib/common/stream/stream_writer.h"
 
 namespace segstream {

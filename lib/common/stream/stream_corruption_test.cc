@@ -16,8 +16,8 @@
 
 #include "lib/common/format/codec.h"
 #include "lib/common/format/frame.h"
-#include "lib/common/stream/stream_reader.h"
 #include "lib/common/format/stream_summary.h"
+#include "lib/common/stream/stream_reader.h"
 #include "lib/common/testing/test_util.h"
 
 namespace segstream {
@@ -62,7 +62,8 @@ Status ReadStream(const std::vector<uint8_t>& bytes, bool decode_rows = true,
   Status buffered = ReadStreamOnce(bytes, decode_rows, streams, ReadMode::kBuffered);
   for (ReadMode mode : {ReadMode::kMapped, ReadMode::kMappedThreaded}) {
     Status other = ReadStreamOnce(bytes, decode_rows, nullptr, mode);
-    EXPECT_EQ(other.kind(), buffered.kind()) << "mode " << static_cast<int>(mode) << " decode " << decode_rows;
+    EXPECT_EQ(other.kind(), buffered.kind())
+        << "mode " << static_cast<int>(mode) << " decode " << decode_rows;
     EXPECT_EQ(other.ToString(), buffered.ToString()) << "mode " << static_cast<int>(mode);
   }
   return buffered;
@@ -84,9 +85,8 @@ class RawStream {
     return *this;
   }
   // Any frame; raw_len defaults to the stored size.
-  RawStream& Frame(uint8_t type, uint8_t flags, uint32_t table_id,
-                   std::span<const uint8_t> stored, Codec codec = Codec::kNone,
-                   std::optional<uint32_t> raw_len = std::nullopt) {
+  RawStream& Frame(uint8_t type, uint8_t flags, uint32_t table_id, std::span<const uint8_t> stored,
+                   Codec codec = Codec::kNone, std::optional<uint32_t> raw_len = std::nullopt) {
     FrameHeader h;
     h.type = type;
     h.flags = flags;
@@ -207,7 +207,8 @@ std::set<size_t> CompletePrefixes(const std::vector<uint8_t>& bytes) {
 std::vector<uint8_t> MultiCodecStream() {
   std::vector<uint8_t> all;
   std::vector<testing::TestTable> tables = {
-      {"public", "orders", {}}, {"sales", "Order Items", {"1\t\\N\n", "2\ttab\\there\n"}},
+      {"public", "orders", {}},
+      {"sales", "Order Items", {"1\t\\N\n", "2\ttab\\there\n"}},
       {"public", "empty", {}}};
   for (int i = 0; i < 30; ++i) tables[0].rows.push_back(std::to_string(i) + "\tpaid\n");
   for (auto codec : {Codec::kNone, Codec::kZstd, Codec::kLz4, Codec::kGzip}) {
@@ -223,7 +224,8 @@ std::vector<uint8_t> MultiCodecStream() {
 }
 
 TEST(StreamCorruption, ValidBaseStreamsRead) {
-  ASSERT_TRUE(ReadStream(ValidStream().bytes()).ok()) << ReadStream(ValidStream().bytes()).ToString();
+  ASSERT_TRUE(ReadStream(ValidStream().bytes()).ok())
+      << ReadStream(ValidStream().bytes()).ToString();
   int streams = 0;
   Status st = ReadStream(MultiCodecStream(), true, &streams);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -304,9 +306,9 @@ TEST(StreamCorruption, EveryBitFlipIsDetected) {
   WriterOptions options;
   options.frame_size = 64;
   options.write_index = true;
-  auto bytes = testing::BuildStream({{"public", "a", {"1\tone\n", "2\ttwo\n", "3\tthree\n"}},
-                                     {"s", "B b", {"x\n"}}},
-                                    options, /*interleave=*/true);
+  auto bytes = testing::BuildStream(
+      {{"public", "a", {"1\tone\n", "2\ttwo\n", "3\tthree\n"}}, {"s", "B b", {"x\n"}}}, options,
+      /*interleave=*/true);
   ASSERT_TRUE(ReadStream(bytes).ok());
   for (size_t byte = 0; byte < bytes.size(); ++byte) {
     for (int bit = 0; bit < 8; ++bit) {
@@ -467,8 +469,8 @@ TEST(StreamCorruption, UnknownFlagBitsAreAnError) {
 TEST(StreamCorruption, UnknownCodecIsAnError) {
   RawStream s;
   std::string payload = "zz";
-  s.Preamble().Header().Begin(1).Frame(static_cast<uint8_t>(FrameType::kData), 0, 1,
-                                       Bytes(payload), static_cast<Codec>(9), 10);
+  s.Preamble().Header().Begin(1).Frame(static_cast<uint8_t>(FrameType::kData), 0, 1, Bytes(payload),
+                                       static_cast<Codec>(9), 10);
   ExpectCorrupt(ReadStream(s.bytes()), "unknown codec id 9");
 }
 
@@ -492,10 +494,11 @@ TEST(StreamCorruption, DecompressedSizeDisagreeingWithRawLengthIsCorrupt) {
   FrameCompressor compressor(Codec::kZstd, 3);
   std::vector<uint8_t> compressed;
   ASSERT_TRUE(compressor.Compress(raw, &compressed).ok());
-  for (uint32_t claimed : {static_cast<uint32_t>(raw.size() - 1), static_cast<uint32_t>(raw.size() + 1)}) {
+  for (uint32_t claimed :
+       {static_cast<uint32_t>(raw.size() - 1), static_cast<uint32_t>(raw.size() + 1)}) {
     RawStream s;
-    s.Preamble().Header().Begin(1).Frame(static_cast<uint8_t>(FrameType::kData), 0, 1,
-                                         compressed, Codec::kZstd, claimed);
+    s.Preamble().Header().Begin(1).Frame(static_cast<uint8_t>(FrameType::kData), 0, 1, compressed,
+                                         Codec::kZstd, claimed);
     Status st = ReadStream(s.bytes());
     ASSERT_FALSE(st.ok()) << claimed;
     EXPECT_EQ(st.kind(), ErrorKind::kCorrupt);
@@ -617,8 +620,8 @@ std::string Nested(const std::string& open, const std::string& close, int levels
 }
 
 TEST(StreamCorruption, DeeplyNestedStreamHeaderIsCorruptNotACrash) {
-  for (const auto& [open, close] : std::vector<std::pair<std::string, std::string>>{
-           {"[", "]"}, {"{\"a\":", "}"}}) {
+  for (const auto& [open, close] :
+       std::vector<std::pair<std::string, std::string>>{{"[", "]"}, {"{\"a\":", "}"}}) {
     std::string text = "{\"producer\":\"x\",\"deep\":" + Nested(open, close, 100000) + "}";
     RawStream s;
     s.Preamble().Frame(static_cast<uint8_t>(FrameType::kStreamHeader), 0, 0, Bytes(text));
@@ -630,8 +633,9 @@ TEST(StreamCorruption, DeeplyNestedStreamHeaderIsCorruptNotACrash) {
 }
 
 TEST(StreamCorruption, DeeplyNestedTableBeginIsCorruptNotACrash) {
-  std::string text = "{\"schema\":\"public\",\"name\":\"t\",\"columns\":[],\"x\":" +
-                     Nested("[", "]", 100000) + "}";
+  std::string text =
+      "{\"schema\":\"public\",\"name\":\"t\",\"columns\":[],\"x\":" + Nested("[", "]", 100000) +
+      "}";
   RawStream s;
   s.Preamble().Header().Frame(static_cast<uint8_t>(FrameType::kTableBegin), 0, 1, Bytes(text));
   ExpectCorrupt(ReadStream(s.bytes()), "nests JSON deeper than 64 levels");
@@ -673,9 +677,9 @@ TEST(JsonNestingDepth, BracketsInStringsAndEscapesDoNotCount) {
   EXPECT_EQ(depth("{}"), 1);
   EXPECT_EQ(depth("{\"a\":[[1],{\"b\":2}]}"), 3);
   EXPECT_EQ(depth("{\"[[[[\":\"{{{{\"}"), 1);
-  EXPECT_EQ(depth("{\"a\\\"[[\":1}"), 1);   // an escaped quote does not end the string
-  EXPECT_EQ(depth("{\"a\\\\\":[1]}"), 2);  // an escaped backslash does
-  EXPECT_EQ(depth(std::string(1000, '[')), 65);   // counting stops past the limit
+  EXPECT_EQ(depth("{\"a\\\"[[\":1}"), 1);        // an escaped quote does not end the string
+  EXPECT_EQ(depth("{\"a\\\\\":[1]}"), 2);        // an escaped backslash does
+  EXPECT_EQ(depth(std::string(1000, '[')), 65);  // counting stops past the limit
 }
 
 TEST(StreamCorruption, StreamTrailerDisagreeingWithTheStream) {

@@ -88,8 +88,8 @@ Status StreamReader::NextInOrder(Event* event) {
     // checksum is what a reader checking in order reports first.
     const bool verifying = st.ok() && emitted && event->type == EventType::kDataFrame;
     if (!frame.checksum_checked && !verifying)
-      RETURN_IF_ERROR(CheckFrameChecksum(frame.header_bytes.data(), frame.stored, frame.offset,
-                                         frame.number));
+      RETURN_IF_ERROR(
+          CheckFrameChecksum(frame.header_bytes.data(), frame.stored, frame.offset, frame.number));
     RETURN_IF_ERROR(st);
     if (emitted) {
       event->frame = frame;
@@ -229,10 +229,10 @@ Status StreamReader::OnTableEnd(const RawFrame& frame, Event* event) {
   const TableTrailer& tr = trailer.value();
   if (verifier_) RETURN_IF_ERROR(verifier_->Drain());  // t->seen is complete only now
   auto mismatch = [&](const std::string& what, uint64_t want, uint64_t got) {
-    return Fail(Status::Corrupt("table trailer disagrees with the data: " + what + " " +
-                                std::to_string(want) + " in trailer, " + std::to_string(got) +
-                                " in data"),
-                frame, t);
+    return Fail(
+        Status::Corrupt("table trailer disagrees with the data: " + what + " " +
+                        std::to_string(want) + " in trailer, " + std::to_string(got) + " in data"),
+        frame, t);
   };
   if (tr.frames != t->frames) return mismatch("frames", tr.frames, t->frames);
   if (options_.decode_rows) {

@@ -46,7 +46,7 @@ enum class EventType {
 // One open table as the reader tracks it.
 struct TableState {
   TableInfo info;
-  TableTotals seen;      // counted from the data (decode_rows) ...
+  TableTotals seen;  // counted from the data (decode_rows) ...
   uint64_t frames = 0;
   uint64_t stored_bytes = 0;  // payload bytes as stored
   uint64_t raw_bytes = 0;     // payload bytes after decompression
@@ -62,7 +62,7 @@ struct Event {
   TableTrailer trailer;
   SqlSection sql;
   StreamTotals stream_totals;
-  RawFrame frame;       // the underlying frame (not for kStreamBegin's preamble)
+  RawFrame frame;              // the underlying frame (not for kStreamBegin's preamble)
   uint64_t stream_number = 0;  // 1-based count of streams read in this input
 };
 

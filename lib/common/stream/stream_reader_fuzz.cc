@@ -26,10 +26,10 @@
 #include <string>
 #include <vector>
 
-#include "lib/common/io/byte_io.h"
 #include "lib/common/format/frame.h"
-#include "lib/common/stream/stream_reader.h"
 #include "lib/common/format/stream_summary.h"
+#include "lib/common/io/byte_io.h"
+#include "lib/common/stream/stream_reader.h"
 
 namespace {
 
@@ -89,12 +89,14 @@ segstream::Status ReadBytes(const std::vector<uint8_t>& bytes, bool decode_rows,
 void FuzzMetadata(std::span<const uint8_t> json) {
   using segstream::format::FrameType;
   const std::string header = R"({"producer":"fuzz","copy_format":"text","encoding":"UTF8"})";
-  const std::string begin = R"({"schema":"public","name":"t","columns":[{"name":"a","type":"text"}]})";
+  const std::string begin =
+      R"({"schema":"public","name":"t","columns":[{"name":"a","type":"text"}]})";
   for (FrameType type : {FrameType::kStreamHeader, FrameType::kTableBegin, FrameType::kTableEnd,
                          FrameType::kSql, FrameType::kStreamEnd}) {
     std::vector<uint8_t> bytes(segstream::format::kPreambleSize);
     segstream::EncodePreamble(bytes.data());
-    if (type != FrameType::kStreamHeader) AppendFrame(&bytes, FrameType::kStreamHeader, 0, Text(header));
+    if (type != FrameType::kStreamHeader)
+      AppendFrame(&bytes, FrameType::kStreamHeader, 0, Text(header));
     if (type == FrameType::kTableEnd) AppendFrame(&bytes, FrameType::kTableBegin, 1, Text(begin));
     uint32_t table_id = type == FrameType::kTableBegin || type == FrameType::kTableEnd ? 1 : 0;
     AppendFrame(&bytes, type, table_id, json);

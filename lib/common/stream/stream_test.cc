@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
-#include "lib/common/stream/stream_reader.h"
 #include "lib/common/format/stream_summary.h"
+#include "lib/common/stream/stream_reader.h"
 #include "lib/common/testing/test_util.h"
 
 namespace segstream {
@@ -46,7 +46,8 @@ ReadResult ReadAll(const std::vector<uint8_t>& bytes, ReaderOptions options = {}
 
 std::vector<TestTable> SampleTables() {
   TestTable a{"public", "orders", {}};
-  for (int i = 0; i < 1000; ++i) a.rows.push_back(std::to_string(i) + "\tpaid\t" + std::string(i % 50, 'x') + "\n");
+  for (int i = 0; i < 1000; ++i)
+    a.rows.push_back(std::to_string(i) + "\tpaid\t" + std::string(i % 50, 'x') + "\n");
   TestTable b{"sales", "Order Items", {"1\t\\N\n", "2\ttab\\there\n"}};
   TestTable c{"public", "empty", {}};
   return {a, b, c};
@@ -111,10 +112,12 @@ TEST(StreamRoundTrip, LargeRowsAroundTheFrameSizeInEveryCodec) {
     x = x * 1103515245u + 12345u;
     noise += static_cast<char>('!' + (x >> 16) % 90);
   }
-  TestTable t{"public", "blobs",
+  TestTable t{"public",
+              "blobs",
               {"a\n", std::string(1023, 'b') + "\n", std::string(1024, 'c') + "\n", "d\n",
                noise + "\n", std::string(5000, 'e') + "\n", "f\n"}};
-  for (auto codec : {format::Codec::kNone, format::Codec::kZstd, format::Codec::kLz4, format::Codec::kGzip}) {
+  for (auto codec :
+       {format::Codec::kNone, format::Codec::kZstd, format::Codec::kLz4, format::Codec::kGzip}) {
     WriterOptions options;
     options.codec = codec;
     options.level = LevelRangeFor(codec).default_level;

@@ -8,9 +8,8 @@ using format::FrameType;
 StreamWriter::StreamWriter(BufferedSink* sink, WriterOptions options)
     : sink_(sink), options_(options) {}
 
-Status StreamWriter::WriteFrameLocked(FrameType type, uint8_t flags, uint32_t table_id,
-                                      Codec codec, uint32_t raw_len,
-                                      std::span<const uint8_t> stored,
+Status StreamWriter::WriteFrameLocked(FrameType type, uint8_t flags, uint32_t table_id, Codec codec,
+                                      uint32_t raw_len, std::span<const uint8_t> stored,
                                       std::span<const uint8_t> stored_tail) {
   FrameHeader h;
   h.type = static_cast<uint8_t>(type);
@@ -21,8 +20,10 @@ Status StreamWriter::WriteFrameLocked(FrameType type, uint8_t flags, uint32_t ta
   h.raw_len = raw_len;
   uint8_t header[format::kFrameHeaderSize];
   // One piece keeps the vectorised checksum; two are hashed as one stream.
-  if (stored_tail.empty()) EncodeFrameHeader(&h, stored, header);
-  else EncodeFrameHeaderParts(&h, stored, stored_tail, header);
+  if (stored_tail.empty())
+    EncodeFrameHeader(&h, stored, header);
+  else
+    EncodeFrameHeaderParts(&h, stored, stored_tail, header);
   if (type == FrameType::kData) summary_.OnData(table_id, h);
   ++frames_;
   RETURN_IF_ERROR(sink_->Write(header, sizeof header));
@@ -37,8 +38,8 @@ Status StreamWriter::WriteJsonLocked(FrameType type, uint8_t flags, uint32_t tab
   if (bytes.size() > format::kMaxJsonPayload)
     return Status::Usage(std::string(format::FrameTypeName(static_cast<uint8_t>(type))) +
                          " metadata exceeds the format's limit");
-  return WriteFrameLocked(type, flags, table_id, Codec::kNone,
-                          static_cast<uint32_t>(bytes.size()), bytes);
+  return WriteFrameLocked(type, flags, table_id, Codec::kNone, static_cast<uint32_t>(bytes.size()),
+                          bytes);
 }
 
 Status StreamWriter::Begin(const StreamInfo& info) {
@@ -57,8 +58,10 @@ Status StreamWriter::Begin(const StreamInfo& info) {
 
 Result<uint32_t> StreamWriter::OpenTable(const TableInfo& info, uint32_t table_id) {
   std::lock_guard lock(mu_);
-  if (table_id == 0) table_id = next_table_id_++;
-  else if (table_id >= next_table_id_) next_table_id_ = table_id + 1;
+  if (table_id == 0)
+    table_id = next_table_id_++;
+  else if (table_id >= next_table_id_)
+    next_table_id_ = table_id + 1;
   summary_.OnTableBegin(table_id, info, sink_->offset() - stream_start_);
   RETURN_IF_ERROR(WriteJsonLocked(FrameType::kTableBegin, 0, table_id, info.ToJson()));
   return table_id;
@@ -100,8 +103,8 @@ Status StreamWriter::Finish() {
   if (options_.write_index) {
     IndexPointer pointer;
     pointer.index_offset = sink_->offset() - stream_start_;
-    RETURN_IF_ERROR(WriteJsonLocked(FrameType::kIndex, format::kFlagOptional, 0,
-                                    summary_.summary().ToJson()));
+    RETURN_IF_ERROR(
+        WriteJsonLocked(FrameType::kIndex, format::kFlagOptional, 0, summary_.summary().ToJson()));
     pointer.pointer_offset = sink_->offset() - stream_start_;
     uint8_t payload[kIndexPointerPayloadSize];
     EncodeIndexPointer(pointer, payload);
@@ -120,7 +123,8 @@ Result<std::unique_ptr<TableWriter>> StreamWriter::NewTable(const TableInfo& inf
 TableWriter::TableWriter(StreamWriter* stream, uint32_t table_id)
     : stream_(stream), table_id_(table_id) {
   if (stream->options().codec != Codec::kNone)
-    compressor_ = std::make_unique<FrameCompressor>(stream->options().codec, stream->options().level);
+    compressor_ =
+        std::make_unique<FrameCompressor>(stream->options().codec, stream->options().level);
 }
 
 Status TableWriter::AddRow(std::span<const uint8_t> row) {
@@ -128,7 +132,8 @@ Status TableWriter::AddRow(std::span<const uint8_t> row) {
     return Status::Usage("row of " + std::to_string(row.size()) +
                          " bytes exceeds the format's frame limit");
   const size_t frame_size = stream_->options().frame_size;
-  if (!builder_.empty() && builder_.payload_size() + row.size() + format::kMaxVarintBytes > frame_size)
+  if (!builder_.empty() &&
+      builder_.payload_size() + row.size() + format::kMaxVarintBytes > frame_size)
     RETURN_IF_ERROR(FlushFrame());
   totals_.AddRow(row);
   if (row.size() >= frame_size) return WriteLargeRow(row);

@@ -10,11 +10,11 @@
 #include <span>
 #include <vector>
 
-#include "lib/common/io/byte_io.h"
 #include "lib/common/format/codec.h"
 #include "lib/common/format/frame.h"
 #include "lib/common/format/stream_meta.h"
 #include "lib/common/format/stream_summary.h"
+#include "lib/common/io/byte_io.h"
 
 namespace segstream {
 

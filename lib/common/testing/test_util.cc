@@ -28,7 +28,8 @@ std::vector<uint8_t> TempFile::Read() const {
 
 void TempFile::Write(const std::vector<uint8_t>& bytes) const {
   std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 namespace {
@@ -77,7 +78,8 @@ std::vector<uint8_t> BuildStream(const std::vector<TestTable>& tables, WriterOpt
       size_t longest = 0;
       for (const auto& t : tables) longest = std::max(longest, t.rows.size());
       for (size_t at = 0; at < longest; at += 7)
-        for (size_t i = 0; i < tables.size(); ++i) add_rows(writers[i].get(), tables[i], at, at + 7);
+        for (size_t i = 0; i < tables.size(); ++i)
+          add_rows(writers[i].get(), tables[i], at, at + 7);
       for (auto& w : writers) Check(w->Finish(), "table Finish");
     }
     Check(writer.Finish(), "Finish");

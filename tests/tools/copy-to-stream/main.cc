@@ -18,8 +18,8 @@
 
 #include "lib/common/cli/version.h"
 #include "lib/common/io/byte_io.h"
-#include "lib/common/stream/stream_writer.h"
 #include "lib/common/pg/table_filter.h"
+#include "lib/common/stream/stream_writer.h"
 
 namespace segstream {
 namespace {
@@ -43,17 +43,25 @@ Status ParseColumns(const std::string& spec, std::vector<ColumnInfo>* out) {
     for (size_t i = pos; i < spec.size(); ++i) {
       if (spec[i] == '(') ++depth;
       if (spec[i] == ')') --depth;
-      if (spec[i] == ',' && depth == 0) { comma = i; break; }
+      if (spec[i] == ',' && depth == 0) {
+        comma = i;
+        break;
+      }
       if (i + 1 == spec.size()) comma = std::string::npos;
     }
-    std::string item = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     while (!item.empty() && item.front() == ' ') item.erase(0, 1);
     ColumnInfo c;
     if (!item.empty() && item[0] == '"') {  // "quoted name" type
       size_t i = 1;
       for (; i < item.size(); ++i) {
         if (item[i] == '"') {
-          if (i + 1 < item.size() && item[i + 1] == '"') { c.name += '"'; ++i; continue; }
+          if (i + 1 < item.size() && item[i + 1] == '"') {
+            c.name += '"';
+            ++i;
+            continue;
+          }
           break;
         }
         c.name += item[i];
@@ -83,13 +91,17 @@ size_t RowLength(const std::string& fmt, const uint8_t* p, const uint8_t* end, b
   if (fmt == "csv") {
     bool quoted = false;
     for (const uint8_t* q = p; q < end; ++q) {
-      if (*q == '"') quoted = !quoted;
-      else if (*q == '\n' && !quoted) return q - p + 1;
+      if (*q == '"')
+        quoted = !quoted;
+      else if (*q == '\n' && !quoted)
+        return q - p + 1;
     }
     return 0;
   }
   // binary tuple: int16 field count, then per field int32 length (-1 NULL) and bytes
-  auto be32 = [](const uint8_t* q) { return int32_t(uint32_t(q[0]) << 24 | uint32_t(q[1]) << 16 | uint32_t(q[2]) << 8 | q[3]); };
+  auto be32 = [](const uint8_t* q) {
+    return int32_t(uint32_t(q[0]) << 24 | uint32_t(q[1]) << 16 | uint32_t(q[2]) << 8 | q[3]);
+  };
   if (end - p < 2) return 0;
   int16_t fields = int16_t(p[0] << 8 | p[1]);
   if (fields == -1) return 0;  // the trailer: handled by the caller
@@ -132,7 +144,10 @@ Status Run(const Options& o) {
   std::vector<std::unique_ptr<TableWriter>> parts;
   for (int i = 0; i < o.parts; ++i) {
     TableInfo ti = info;
-    if (o.parts > 1) { ti.part = i; ti.parts = o.parts; }
+    if (o.parts > 1) {
+      ti.part = i;
+      ti.parts = o.parts;
+    }
     ASSIGN_OR_RETURN(auto w, writer.NewTable(ti));
     parts.push_back(std::move(w));
   }
@@ -143,7 +158,10 @@ Status Run(const Options& o) {
   uint64_t row_number = 0;
   while (!eof || begin < buf.size()) {
     if (!eof) {
-      if (begin > 0) { buf.erase(buf.begin(), buf.begin() + begin); begin = 0; }
+      if (begin > 0) {
+        buf.erase(buf.begin(), buf.begin() + begin);
+        begin = 0;
+      }
       size_t old = buf.size();
       buf.resize(old + (1 << 20));
       ASSIGN_OR_RETURN(size_t got, ReadSome(0, buf.data() + old, 1 << 20, "stdin"));
@@ -151,7 +169,10 @@ Status Run(const Options& o) {
       if (got == 0) eof = true;
     }
     if (!header_done) {
-      if (buf.size() - begin < 19) { if (eof) return Status::Corrupt("binary input shorter than its header"); continue; }
+      if (buf.size() - begin < 19) {
+        if (eof) return Status::Corrupt("binary input shorter than its header");
+        continue;
+      }
       if (std::memcmp(buf.data() + begin, format::kPgBinaryHeader, 11) != 0)
         return Status::Corrupt("binary input does not start with PGCOPY");
       begin += 19;
@@ -191,10 +212,11 @@ Status Run(const Options& o) {
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::Options o;
-  CLI::App app{"test only: wrap COPY TO STDOUT output (stdin) into a one-table segstream (stdout). "
-               "Text rows end at newlines, csv rows at newlines outside double quotes (default "
-               "QUOTE/ESCAPE only), binary input is parsed tuple by tuple.",
-               "copy-to-stream"};
+  CLI::App app{
+      "test only: wrap COPY TO STDOUT output (stdin) into a one-table segstream (stdout). "
+      "Text rows end at newlines, csv rows at newlines outside double quotes (default "
+      "QUOTE/ESCAPE only), binary input is parsed tuple by tuple.",
+      "copy-to-stream"};
   app.add_option("--table", o.table, "schema.table the stream names")->required();
   app.add_option("--columns", o.columns, "'name type, ...' (quote names with \"\")")->required();
   app.add_option("--format", o.format, "text | csv | binary (default text)");

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "lib/common/cli/version.h"
-#include "lib/common/io/byte_io.h"
 #include "lib/common/format/checksum.h"
 #include "lib/common/format/codec.h"
 #include "lib/common/format/frame.h"
+#include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_writer.h"
 
 namespace segstream {
@@ -53,7 +53,8 @@ struct GenTable {
 };
 
 GenTable TableFor(const GenOptions& o, int t) {
-  std::string spec = t < static_cast<int>(o.names.size()) ? o.names[t] : "public.t" + std::to_string(t + 1);
+  std::string spec =
+      t < static_cast<int>(o.names.size()) ? o.names[t] : "public.t" + std::to_string(t + 1);
   auto dot = spec.find('.');
   if (dot == std::string::npos) return {"public", spec};
   return {spec.substr(0, dot), spec.substr(dot + 1)};
@@ -83,7 +84,8 @@ void MakeRow(const GenOptions& o, int t, uint64_t i, std::string* row) {
     return;
   }
   if (o.copy_format == "csv") {
-    *row = std::to_string(i) + ",\"" + label + ", \"\"quoted\"\"\"," + (i % 7 == 3 ? "" : pad) + "\n";
+    *row =
+        std::to_string(i) + ",\"" + label + ", \"\"quoted\"\"\"," + (i % 7 == 3 ? "" : pad) + "\n";
     return;
   }
   *row = std::to_string(i) + "\t" + label + "\t" + (i % 7 == 3 ? "\\N" : pad + "\\ttab") + "\n";
@@ -141,7 +143,8 @@ Status EmitNested(const StreamInfo& info, int levels, bool in_table) {
   if (in_table) {
     WriteRawFrame(&out, format::FrameType::kTableBegin, 1,
                   "{\"schema\":\"public\",\"name\":\"t1\",\"columns\":[{\"name\":\"id\","
-                  "\"type\":\"integer\"}],\"deep\":" + deep + "}");
+                  "\"type\":\"integer\"}],\"deep\":" +
+                      deep + "}");
   }
   return WriteAll(1, out.data(), out.size(), "stdout");
 }
@@ -162,14 +165,19 @@ Status WriteLyingTable(StreamWriter* writer, const GenOptions& o, int t, const T
   if (!builder.empty()) {
     std::vector<uint8_t> raw;
     builder.SerializeTo(&raw);
-    RETURN_IF_ERROR(writer->WriteData(id, format::Codec::kNone, static_cast<uint32_t>(raw.size()), raw));
+    RETURN_IF_ERROR(
+        writer->WriteData(id, format::Codec::kNone, static_cast<uint32_t>(raw.size()), raw));
     trailer.frames = 1;
   }
   trailer.totals = totals;
-  if (o.bad_trailer == "rows") trailer.totals.rows += 1;
-  else if (o.bad_trailer == "bytes") trailer.totals.bytes += 1;
-  else if (o.bad_trailer == "digest") trailer.totals.digest ^= 1;
-  else if (o.bad_trailer == "frames") trailer.frames += 1;
+  if (o.bad_trailer == "rows")
+    trailer.totals.rows += 1;
+  else if (o.bad_trailer == "bytes")
+    trailer.totals.bytes += 1;
+  else if (o.bad_trailer == "digest")
+    trailer.totals.digest ^= 1;
+  else if (o.bad_trailer == "frames")
+    trailer.frames += 1;
   return writer->CloseTable(id, trailer);
 }
 
@@ -273,7 +281,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("--tables", o.tables, "number of tables")->check(CLI::Range(0, 100000));
   app.add_option("--rows", o.rows, "rows per table");
   app.add_option("--label-type", o.label_type, "the type TABLE_BEGIN gives column label");
-  app.add_option("--policy", o.policy, "distribution policy of every table (hash, random, replicated)");
+  app.add_option("--policy", o.policy,
+                 "distribution policy of every table (hash, random, replicated)");
   app.add_option("--nest-header", o.nest_header, "only a header with a key nested N deep");
   app.add_option("--nest-table", o.nest_table, "only a header and a TABLE_BEGIN nested N deep");
   app.add_option("--row-bytes", o.row_bytes, "padding bytes per row");
@@ -286,8 +295,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--index", o.index, "append the index (for seekable files)");
   app.add_option("--segment", o.segment, "segment id in the stream header");
   app.add_option("--segments", o.segments, "segment count in the stream header");
-  app.add_option("--parts", o.parts, "split each table into this many parts")->check(CLI::Range(1, 1000));
-  app.add_option("--format", o.copy_format, "COPY format")->check(CLI::IsMember({"text", "csv", "binary"}));
+  app.add_option("--parts", o.parts, "split each table into this many parts")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--format", o.copy_format, "COPY format")
+      ->check(CLI::IsMember({"text", "csv", "binary"}));
   app.add_option("--emit-rows", o.emit_rows, "print table N's COPY output instead of a stream");
   app.add_option("--bad-trailer", o.bad_trailer, "make the last table's trailer lie")
       ->check(CLI::IsMember({"rows", "bytes", "digest", "frames"}));

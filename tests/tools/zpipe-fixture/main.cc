@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "lib/common/cli/version.h"
-#include "lib/common/io/byte_io.h"
 #include "lib/common/format/codec.h"
+#include "lib/common/io/byte_io.h"
 #include "lib/common/stream/stream_writer.h"
 
 using namespace segstream;
@@ -46,7 +46,8 @@ Status WriteBad(StreamWriter* writer, const TableInfo& info, const std::string& 
   DataPayloadBuilder builder;
   std::string row = "1\tsome text that compresses well well well well well well\n";
   for (int i = 0; i < 2000; ++i)
-    builder.AddRow(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(row.data()), row.size()));
+    builder.AddRow(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(row.data()), row.size()));
   std::vector<uint8_t> raw, packed;
   builder.SerializeTo(&raw);
   FrameCompressor zstd(format::Codec::kZstd, 3);
@@ -89,7 +90,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("--codec", codec, "frame codec");
   app.add_option("--level", level, "codec level (0: codec default)");
   app.add_option("--frame-size", frame_size, "target raw frame size");
-  app.add_option("--bad", bad, "corrupt-payload | unknown-codec | oversize | wrong-digest (ignores stdin)");
+  app.add_option("--bad", bad,
+                 "corrupt-payload | unknown-codec | oversize | wrong-digest (ignores stdin)");
   CLI11_PARSE(app, argc, argv);
 
   WriterOptions wo;
@@ -118,7 +120,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     st = WriteBad(&writer, t, bad);
   } else if (st.ok()) {
     auto tw = writer.NewTable(t);
-    if (!tw.ok()) st = tw.take_status();
+    if (!tw.ok())
+      st = tw.take_status();
     else {
       TableWriter* w = tw.value().get();
       st = ForEachLine(0, [w](std::span<const uint8_t> row) { return w->AddRow(row); });
