@@ -179,6 +179,89 @@ void JobLoop(PGconn* conn, CopyFormat copy_format, StreamWriter* writer, Progres
   }
 }
 
+// The SQL sections of a dump, taken before any row is written, so every failure of theirs
+// still leaves no output; pg_dump sees the same snapshot the jobs will.
+struct SqlSections {
+  std::optional<SqlSection> globals;
+  bool schema = false;
+  TempFile pre_data, post_data;  // pg_dump archives, when `schema`
+  std::optional<SqlSection> sequences;
+
+  // The header's "sql_sections": the sections in the order the stream carries them.
+  Json Names() const {
+    Json names = Json::array();
+    if (globals) names.push_back(format::section::kGlobals);
+    if (schema) names.push_back(format::section::kPreData);
+    if (schema) names.push_back(format::section::kPostData);
+    if (sequences) names.push_back(format::section::kSequences);
+    return names;
+  }
+};
+
+Result<SqlSections> TakeSqlSections(PGconn* leader, const ServerFacts& facts, const DumpOptions& o,
+                                    const std::string& snapshot, bool large_objects) {
+  SqlSections out;
+  if (o.globals) {
+    ASSIGN_OR_RETURN(out.globals, DumpGlobals(leader, facts.profile, o));
+  }
+  out.schema = o.WantsSchema();
+  if (out.schema) {
+    // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
+    ASSIGN_OR_RETURN(out.pre_data, DumpSchemaSection(leader, facts.profile, o, snapshot,
+                                                     format::section::kPreData, large_objects));
+    ASSIGN_OR_RETURN(out.post_data, DumpSchemaSection(leader, facts.profile, o, snapshot,
+                                                      format::section::kPostData));
+  }
+  if (o.WantsSequences()) {
+    TableFilter sequence_filter;
+    RETURN_IF_ERROR(BuildSequenceFilter(o, &sequence_filter));
+    ASSIGN_OR_RETURN(out.sequences, ReadSequences(leader, sequence_filter));
+    // A plain dump without sequences carries no empty section (--schema and --data-only
+    // always did, and still do).
+    if (!o.schema && !o.data_only && out.sequences->extra["sequences"].empty())
+      out.sequences.reset();
+  }
+  return out;
+}
+
+// With one job the leader copies; with more it only holds the snapshot and the locks, and
+// each job gets a connection of its own in the leader's snapshot.
+Result<std::vector<PgConnPtr>> OpenJobConnections(const DumpOptions& o, const ServerFacts& facts,
+                                                  const std::string& snapshot, int jobs) {
+  std::vector<PgConnPtr> conns;
+  if (jobs == 1) return conns;
+  for (int i = 0; i < jobs; ++i) {
+    ASSIGN_OR_RETURN(PgConnPtr c, Connect(o.conn));
+    ASSIGN_OR_RETURN(Json ignored, ApplySessionSettings(c.get(), facts.encoding, facts.profile));
+    RETURN_IF_ERROR(BeginJobTransaction(c.get(), snapshot));
+    conns.push_back(std::move(c));
+  }
+  return conns;
+}
+
+// Outside the transaction: the function may be refused, and that must not abort it.
+std::string SystemIdentifier(PGconn* leader) {
+  auto sysid = Exec(leader, "SELECT system_identifier::text FROM pg_control_system()");
+  return sysid.ok() ? Field(sysid->get(), 0, 0) : std::string();
+}
+
+// Copies every work item on `jobs` connections (the leader's alone for one job); the
+// first failure stops the others.
+Status CopyTables(PGconn* leader, const std::vector<PgConnPtr>& job_conns,
+                  const std::vector<WorkItem>& items, CopyFormat copy_format, StreamWriter* writer,
+                  Progress* progress) {
+  JobQueue queue(&items);
+  if (job_conns.empty()) {
+    JobLoop(leader, copy_format, writer, progress, &queue);
+  } else {
+    std::vector<std::thread> threads;
+    for (const PgConnPtr& conn : job_conns)
+      threads.emplace_back(JobLoop, conn.get(), copy_format, writer, progress, &queue);
+    for (std::thread& t : threads) t.join();
+  }
+  return queue.TakeError();
+}
+
 }  // namespace
 
 Status RunDump(const DumpOptions& o) {
@@ -193,46 +276,17 @@ Status RunDump(const DumpOptions& o) {
 
   ASSIGN_OR_RETURN(PgConnPtr leader, Connect(o.conn));
   ASSIGN_OR_RETURN(ServerFacts facts, ReadServerFacts(leader.get()));
-  // Outside the transaction: the function may be refused, and that must not abort it.
-  std::string system_identifier;
-  if (auto sysid = Exec(leader.get(), "SELECT system_identifier::text FROM pg_control_system()");
-      sysid.ok()) {
-    system_identifier = Field(sysid->get(), 0, 0);
-  }
+  const std::string system_identifier = SystemIdentifier(leader.get());
   ASSIGN_OR_RETURN(Json settings,
                    ApplySessionSettings(leader.get(), facts.encoding, facts.profile));
   ASSIGN_OR_RETURN(std::string snapshot, BeginLeaderTransaction(leader.get(), o.snapshot));
   ASSIGN_OR_RETURN(
       std::vector<DumpTable> tables,
       SelectAndLockTables(leader.get(), facts, filter, excludes, o.lock_wait_timeout, o.quiet));
-
   ASSIGN_OR_RETURN(std::optional<DumpTable> large_objects,
                    PlanLargeObjects(leader.get(), o, filter));
-
-  // Schema, sequences and globals are taken before any row is written, so every failure of
-  // theirs still leaves no output; pg_dump sees the same snapshot the jobs will.
-  std::optional<SqlSection> globals;
-  if (o.globals) {
-    ASSIGN_OR_RETURN(globals, DumpGlobals(leader.get(), facts.profile, o));
-  }
-  TempFile pre_data, post_data;
-  if (o.WantsSchema()) {
-    // Pre-data holds the large objects' owners and grants when the rows hold their bytes.
-    ASSIGN_OR_RETURN(pre_data,
-                     DumpSchemaSection(leader.get(), facts.profile, o, snapshot,
-                                       format::section::kPreData, large_objects.has_value()));
-    ASSIGN_OR_RETURN(post_data, DumpSchemaSection(leader.get(), facts.profile, o, snapshot,
-                                                  format::section::kPostData));
-  }
-  std::optional<SqlSection> sequences;
-  if (o.WantsSequences()) {
-    TableFilter sequence_filter;
-    RETURN_IF_ERROR(BuildSequenceFilter(o, &sequence_filter));
-    ASSIGN_OR_RETURN(sequences, ReadSequences(leader.get(), sequence_filter));
-    // A plain dump without sequences carries no empty section (--schema and --data-only
-    // always did, and still do).
-    if (!o.schema && !o.data_only && sequences->extra["sequences"].empty()) sequences.reset();
-  }
+  ASSIGN_OR_RETURN(SqlSections sections,
+                   TakeSqlSections(leader.get(), facts, o, snapshot, large_objects.has_value()));
   if (!o.WantsRows()) tables.clear();
   if (large_objects) tables.push_back(std::move(*large_objects));
 
@@ -242,16 +296,7 @@ Status RunDump(const DumpOptions& o) {
       ReferencedFirst(PlanWork(tables, facts.block_size, o.split_larger_than), keys);
   const int jobs =
       std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
-  // With one job the leader copies; with more it only holds the snapshot and the locks.
-  std::vector<PgConnPtr> job_conns;
-  if (jobs > 1) {
-    for (int i = 0; i < jobs; ++i) {
-      ASSIGN_OR_RETURN(PgConnPtr c, Connect(o.conn));
-      ASSIGN_OR_RETURN(Json ignored, ApplySessionSettings(c.get(), facts.encoding, facts.profile));
-      RETURN_IF_ERROR(BeginJobTransaction(c.get(), snapshot));
-      job_conns.push_back(std::move(c));
-    }
-  }
+  ASSIGN_OR_RETURN(std::vector<PgConnPtr> job_conns, OpenJobConnections(o, facts, snapshot, jobs));
 
   StreamInfo info = NewStreamInfo(leader.get(), facts, o.copy_format);
   info.snapshot = snapshot;
@@ -262,12 +307,7 @@ Status RunDump(const DumpOptions& o) {
   if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
   if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
   if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
-  Json sections = Json::array();
-  if (globals) sections.push_back(format::section::kGlobals);
-  if (o.WantsSchema()) sections.push_back(format::section::kPreData);
-  if (o.WantsSchema()) sections.push_back(format::section::kPostData);
-  if (sequences) sections.push_back(format::section::kSequences);
-  if (!sections.empty()) info.extra["sql_sections"] = sections;
+  if (Json names = sections.Names(); !names.empty()) info.extra["sql_sections"] = names;
   info.extra["tables"] = AnnouncedTables(tables, items);
 
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
@@ -282,26 +322,16 @@ Status RunDump(const DumpOptions& o) {
   RETURN_IF_ERROR(writer.Begin(info));
   // Globals and pre-data come before the first table: a loader creates the roles and
   // tables before any row arrives.
-  if (globals) RETURN_IF_ERROR(writer.WriteSql(*globals));
-  if (o.WantsSchema())
-    RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPreData, pre_data.path()));
-
-  JobQueue queue(&items);
-  if (jobs == 1) {
-    JobLoop(leader.get(), o.copy_format, &writer, &progress, &queue);
-  } else {
-    std::vector<std::thread> threads;
-    for (int i = 0; i < jobs; ++i) {
-      threads.emplace_back(JobLoop, job_conns[i].get(), o.copy_format, &writer, &progress, &queue);
-    }
-    for (std::thread& t : threads) t.join();
-  }
-  Status failed = queue.TakeError();
-  if (!failed.ok()) return failed;  // no stream trailer: readers see a truncated stream
-
-  if (o.WantsSchema())
-    RETURN_IF_ERROR(WriteArchiveSection(&writer, format::section::kPostData, post_data.path()));
-  if (sequences) RETURN_IF_ERROR(writer.WriteSql(*sequences));
+  if (sections.globals) RETURN_IF_ERROR(writer.WriteSql(*sections.globals));
+  if (sections.schema)
+    RETURN_IF_ERROR(
+        WriteArchiveSection(&writer, format::section::kPreData, sections.pre_data.path()));
+  // A failure leaves no stream trailer: readers see a truncated stream.
+  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, o.copy_format, &writer, &progress));
+  if (sections.schema)
+    RETURN_IF_ERROR(
+        WriteArchiveSection(&writer, format::section::kPostData, sections.post_data.path()));
+  if (sections.sequences) RETURN_IF_ERROR(writer.WriteSql(*sections.sequences));
 
   RETURN_IF_ERROR(writer.Finish());
   RETURN_IF_ERROR(sink.Flush());

@@ -24,24 +24,17 @@ std::string Trimmed(const char* s) {
 Result<PgConnPtr> Connect(const ConnOptions& o) {
   std::vector<const char*> keys;
   std::vector<const char*> values;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    keys.push_back(key);
+    values.push_back(value.c_str());
+  };
   // dbname first with expand_dbname, so a conninfo or URI in -d expands, and the explicit
   // -h -p -U after it override what it said (pg_dump's precedence).
-  if (!o.dbname.empty()) {
-    keys.push_back("dbname");
-    values.push_back(o.dbname.c_str());
-  }
-  if (!o.host.empty()) {
-    keys.push_back("host");
-    values.push_back(o.host.c_str());
-  }
-  if (!o.port.empty()) {
-    keys.push_back("port");
-    values.push_back(o.port.c_str());
-  }
-  if (!o.user.empty()) {
-    keys.push_back("user");
-    values.push_back(o.user.c_str());
-  }
+  add("dbname", o.dbname);
+  add("host", o.host);
+  add("port", o.port);
+  add("user", o.user);
   keys.push_back("fallback_application_name");
   values.push_back(o.application_name.c_str());
   keys.push_back(nullptr);
