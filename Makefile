@@ -48,7 +48,7 @@ TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
 tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
-.PHONY: all deps test test-mpp unit bats demo install fuzz bench clean man lint compdb sanitize sanitized-unit
+.PHONY: all deps test test-mpp unit bats demo install fuzz bench clean man lint compdb format-check sanitize sanitized-unit
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.cc
@@ -134,10 +134,14 @@ compdb:
 # clang-tidy's bugprone and performance checks (.clang-tidy). Incremental: a source is
 # checked again when it or a header it includes changed.
 LINT_FLAGS := -std=c++20 -Wall -Wextra -Werror -Wthread-safety -I. -I/usr/include/postgresql
-lint: deps
-	clang-format --dry-run --Werror $(ALL_SRCS) $(ALL_HEADERS)
+lint: deps format-check
 	@$(MAKE) --no-print-directory -j$(JOBS) $(ALL_SRCS:%.cc=$(LINT)/%.tidy)
 	@echo "make lint: clean"
+
+# The layout alone, in seconds: CI runs it.
+format-check: deps
+	@clang-format --dry-run --Werror $(ALL_SRCS) $(ALL_HEADERS)
+	@echo "make format-check: every source is laid out as .clang-format says"
 
 # clang with -Wthread-safety checks the GUARDED_BY / REQUIRES annotations (base/mutex.h).
 # Stamps, kept so that the next run checks only what changed.
