@@ -59,16 +59,6 @@ open(p, 'wb').write(b)
 PY
 }
 
-@test "--help lists the options and --version prints the version" {
-  run --separate-stderr load-stream --help
-  assert_success
-  assert_output --partial "--single-transaction"
-  assert_output --partial "--on-error-continue"
-  run --separate-stderr load-stream --version
-  assert_success
-  assert_output "load-stream (segstream) 0.1.0"
-}
-
 @test "usage errors exit 2 with one message" {
   run --separate-stderr load-stream --no-such-flag
   assert_failure 2

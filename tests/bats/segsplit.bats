@@ -298,15 +298,6 @@ check_key() {
   [[ "${stderr_lines[0]}" == "segsplit: error: "* ]]
 }
 
-@test "--version and --help" {
-  run --separate-stderr segsplit --version
-  assert_success
-  assert_output "segsplit (segstream) 0.1.0"
-  run --separate-stderr segsplit --help
-  assert_success
-  assert_output --partial "--to-command"
-}
-
 # rows_in FILE TABLE: the rows an output holds of TABLE, over all its pieces.
 rows_in() { toc --json "$1" | jq --arg t "$2" '[.streams[].tables[] | select(.table == $t) | .rows] | add'; }
 

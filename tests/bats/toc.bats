@@ -30,29 +30,6 @@ EOF
 # Prints "offset type stored_len" for each frame of a stream file (types as numbers).
 frames_of() { stream_frames "$1" | awk '{ print $1, $2, $4 }'; }
 
-@test "--help describes the flags and exits 0" {
-  run --separate-stderr toc --help
-  assert_success
-  assert_output --partial "--extract"
-  assert_output --partial "--verify"
-  assert_output --partial "--json"
-  assert_output --partial "--threads"
-  [ -z "$stderr" ]
-}
-
-@test "--version prints the tool and suite version" {
-  run --separate-stderr toc --version
-  assert_success
-  assert_output "toc (segstream) 0.1.0"
-}
-
-@test "an unknown option is a usage error (exit 2)" {
-  run --separate-stderr toc --no-such-flag
-  assert_failure 2
-  [ -z "$output" ]
-  [[ "$stderr" == "toc: error: "* ]]
-}
-
 @test "--extract with --verify or --json is a usage error" {
   gen-stream >"$W/s.sgs"
   run --separate-stderr toc --extract public.t1 --verify "$W/s.sgs"

@@ -29,28 +29,6 @@ magic() { head -c 8 "$1" | od -An -tx1 | tr -d ' \n'; }
 
 # --- command line -----------------------------------------------------------------------
 
-@test "--help lists every option and exits 0" {
-  run --separate-stderr zpipe --help
-  assert_success
-  for flag in --codec --level --ultra --threads --decompress --test --long --output --force --quiet --progress --version; do
-    assert_output --partial -- "$flag"
-  done
-  [ -z "$stderr" ]
-}
-
-@test "--version prints the tool and suite version" {
-  run --separate-stderr zpipe --version
-  assert_success
-  assert_output "zpipe (segstream) 0.1.0"
-}
-
-@test "unknown option is a usage error (exit 2, one error line)" {
-  run --separate-stderr zpipe --no-such-flag
-  assert_failure 2
-  assert_output ""
-  [[ "$stderr" == "zpipe: error: "* ]]
-}
-
 @test "unknown codec is a usage error" {
   run --separate-stderr zpipe -c brotli <"$D/rows.txt"
   assert_failure 2
