@@ -307,17 +307,9 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
 }
 
 @test "--lock-wait-timeout fails instead of waiting on a locked table" {
-  mkfifo "$BATS_TEST_TMPDIR/in"
-  psql "$(src)" -X -q -At < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2>&1 &
-  local holder=$!
-  exec 5> "$BATS_TEST_TMPDIR/in"
-  echo "BEGIN; LOCK TABLE t3 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&5
-  local tries=0
-  until [ -s "$BATS_TEST_TMPDIR/out" ] || [ $tries -gt 300 ]; do sleep 0.1; tries=$((tries + 1)); done
+  hold_lock "$(src)" t3 "$BATS_TEST_TMPDIR"
   run --separate-stderr timeout 60 dump-stream -d "$(src)" -t 't?' --lock-wait-timeout 200ms -o "$BATS_TEST_TMPDIR/l.sgs"
-  echo "COMMIT;" >&5
-  exec 5>&-
-  wait "$holder" || true
+  release_lock
   assert_failure 1
   [[ "$stderr" == *"cannot lock table"*"public.t3"* ]]
 }

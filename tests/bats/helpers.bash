@@ -1,6 +1,7 @@
 # Shared setup for every bats file: strict shell, C locale, our binaries first on PATH,
 # bats-assert, and the throwaway PostgreSQL servers of scripts/pg-cluster.sh (pg_start,
-# pg_conn, pg_psql, pg_env, pg_stop, pg_stop_all, pg_table_hash).
+# pg_conn, pg_psql, pg_env, pg_stop, pg_stop_all, pg_table_hash); shared fixtures below
+# (stream_frames, fresh_database, schema_of, wait_for, hold_lock / release_lock).
 
 export LC_ALL=C
 set -o pipefail
@@ -43,3 +44,30 @@ fresh_database() {
 # schema_of [PG_DUMP_ARGS] CONNINFO: pg_dump --schema-only, without the per-run \restrict
 # keys of current minor releases, for comparing a source's schema with a target's.
 schema_of() { pg_dump --schema-only "$@" | grep -v '^\\\(un\)\?restrict '; }
+
+# wait_for CMD...: polls CMD every 0.1 s for up to 30 s; fails if it never succeeds. To ask
+# again at every poll, quote the command for eval: wait_for eval '[ "$(count)" = 5 ]'.
+wait_for() {
+  local tries=0
+  until "$@"; do
+    [ $tries -lt 300 ] || return 1
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
+# hold_lock CONNINFO TABLE DIR: another session holds an ACCESS EXCLUSIVE lock on TABLE until
+# release_lock (its FIFO and output live in DIR). Returns once the lock is held.
+hold_lock() {
+  mkfifo "$3/lock.in"
+  psql "$1" -X -q -At <"$3/lock.in" >"$3/lock.out" 2>&1 &
+  LOCK_HOLDER=$!
+  exec 5>"$3/lock.in"
+  echo "BEGIN; LOCK TABLE $2 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&5
+  wait_for test -s "$3/lock.out"
+}
+release_lock() {
+  echo "COMMIT;" >&5
+  exec 5>&-
+  wait "$LOCK_HOLDER" || true
+}

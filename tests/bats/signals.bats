@@ -25,31 +25,6 @@ setup() {
   mkdir -p "$TMPDIR"
 }
 
-# wait_for CMD...: polls CMD for up to 30 s.
-wait_for() {
-  local tries=0
-  until "$@"; do
-    [ $tries -lt 300 ] || return 1
-    sleep 0.1
-    tries=$((tries + 1))
-  done
-}
-
-# hold_lock TABLE: another session holds an ACCESS EXCLUSIVE lock on TABLE until release_lock.
-hold_lock() {
-  mkfifo "$W/lock.in"
-  psql "$SRC" -X -q -At <"$W/lock.in" >"$W/lock.out" 2>&1 &
-  LOCK_HOLDER=$!
-  exec 5>"$W/lock.in"
-  echo "BEGIN; LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE; SELECT 'locked';" >&5
-  wait_for test -s "$W/lock.out"
-}
-release_lock() {
-  echo "COMMIT;" >&5
-  exec 5>&-
-  wait "$LOCK_HOLDER" || true
-}
-
 # interrupt SIG PID [FEEDER]: sends SIG to PID, waits for it, stops FEEDER; sets RC to PID's
 # exit status.
 interrupt() {
@@ -116,7 +91,7 @@ no_leftovers() {
 
 @test "dump-stream: SIGTERM while waiting for a lock leaves no -o file and no temporary file" {
   touch "$W/mark"
-  hold_lock big
+  hold_lock "$SRC" big "$W"
   dump-stream -d "$SRC" --schema -o "$W/d.sgs" 2>"$W/err" &
   local pid=$!
   sleep 1
