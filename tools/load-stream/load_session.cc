@@ -194,7 +194,7 @@ Status LoadSession::WaitForJobs(Status input_status) {
 
 Status LoadSession::CheckSelection() const {
   // As pg_dump: a selection that selects nothing is a mistake, not a successful no-op.
-  if (filter_.has_includes() && counters_.tables_selected == 0)
+  if (filter_.has_includes() && tables_selected_ == 0)
     return Status::Usage(
                "no table of the stream matches the selection (-t, -n, "
                "--include-table-file); nothing was loaded")
@@ -347,7 +347,7 @@ Status LoadSession::OnTableBegin(const Event& ev) {
   schema_.table_seen = true;
   stream_tables_.emplace(info.schema, info.name);
   if (!filter_.empty() && !filter_.Matches(info.schema, info.name)) return Status::Ok();
-  ++counters_.tables_selected;
+  ++tables_selected_;
   // --section without data, or a table -L leaves out: read and verified only.
   if (!o_.LoadsRowsOf(info.schema, info.name)) return Status::Ok();
   bool keep_rows = false;
@@ -367,8 +367,6 @@ Status LoadSession::OnTableBegin(const Event& ev) {
 }
 
 Status LoadSession::OnRows(const Event& ev) {
-  counters_.rows_seen += ev.rows.row_count();
-  counters_.bytes_seen += ev.rows.rows().size();
   auto it = open_.find(ev.table_id);
   if (it == open_.end()) return Status::Ok();
   // A failure is the run's fatal one, which the sink reports.
@@ -377,7 +375,6 @@ Status LoadSession::OnRows(const Event& ev) {
 }
 
 Status LoadSession::OnTableEnd(const Event& ev) {
-  counters_.tables_seen += 1;
   auto it = open_.find(ev.table_id);
   if (it == open_.end()) return Status::Ok();
   Task* task = it->second;

@@ -49,13 +49,6 @@ struct ResumeState {
   uint64_t skipped = 0;              // table parts already committed by an earlier run
 };
 
-struct ReadCounters {
-  uint64_t tables_seen = 0;
-  uint64_t tables_selected = 0;  // table parts the selection matched
-  uint64_t rows_seen = 0;
-  uint64_t bytes_seen = 0;
-};
-
 // What the finished tasks came to, for the summary.
 struct LoadTally {
   size_t failed = 0;
@@ -134,7 +127,7 @@ class LoadSession {
 
   // The reader's state.
   SchemaSections schema_;
-  ReadCounters counters_;
+  uint64_t tables_selected_ = 0;  // table parts the selection matched
   // Foreign keys: read at the first table (pre-data has made the tables by then).
   LoadOrder load_order_;
   Json announced_;         // the current stream's header "tables", until its first table
