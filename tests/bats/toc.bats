@@ -144,6 +144,19 @@ EOF
   [[ "$stderr" == *"frame checksum mismatch"* ]]
 }
 
+@test "a stream written through a pipe into a file is indexed too" {
+  # Every recipe with a pipe (dump-stream | zpipe | ssh host 'cat > app.sgs') ends in a file
+  # that was written by a process that never saw it: the index must still be there.
+  gen-stream --tables 2 --rows 100 | zpipe -c lz4 | cat >"$W/s.sgs"
+  data_at=$(frames_of "$W/s.sgs" | awk '$2 == 3 { print $1 + 24 + 10; exit }')
+  flip_bit "$W/s.sgs" "$data_at" 0
+  run --separate-stderr toc "$W/s.sgs"
+  assert_success
+  assert_output --partial "public.t1"
+  run --separate-stderr toc --scan "$W/s.sgs"
+  assert_failure 3
+}
+
 @test "--verify of an intact stream exits 0 with a one-line verdict" {
   gen-stream --tables 3 --rows 100 --codec zstd --interleave --frame-size 300 >"$W/s.sgs"
   run --separate-stderr toc --verify "$W/s.sgs"

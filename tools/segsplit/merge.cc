@@ -216,7 +216,6 @@ Status RunMerge(const MergeOptions& options) {
   ASSIGN_OR_RETURN(shared->out_fd, OpenOutput(options.output, &pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(shared->out_fd.get(), options.force));
   WriterOptions wo;
-  wo.write_index = IsSeekableFile(shared->out_fd.get());
   shared->sink = std::make_unique<BufferedSink>(shared->out_fd.get(), OutputName(options.output));
   shared->writer = std::make_unique<StreamWriter>(shared->sink.get(), wo);
 

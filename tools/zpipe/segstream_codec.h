@@ -15,7 +15,7 @@ struct TranscodeOptions {
   format::Codec codec = format::Codec::kZstd;  // kNone decompresses
   int level = 3;
   int threads = 1;           // worker threads compressing frames; at least 1
-  bool write_index = false;  // regenerate the INDEX (output is a seekable file)
+  bool write_index = true;  // regenerate the INDEX for the re-encoded frames
 };
 
 // Frames in flight at once for `threads` workers: enough to keep every worker busy while

@@ -77,7 +77,6 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
     to.codec = o.mode == Mode::kDecompress ? Codec::kNone : o.codec;
     to.level = o.level;
     to.threads = o.threads;
-    to.write_index = IsSeekableFile(out_fd.get());
     BufferedSink sink(out_fd.get(), out_name);
     st = TranscodeSegstream(source, &sink, to, progress);
   } else if (o.mode == Mode::kDecompress) {

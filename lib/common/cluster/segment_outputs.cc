@@ -77,10 +77,8 @@ Status OutputSet::OpenFile(const std::string& pattern, int i, bool force, Writer
   out->name = OutputName(path);
   ASSIGN_OR_RETURN(out->fd, OpenOutput(path, &out->pending));
   RETURN_IF_ERROR(RefuseTerminalOutput(out->fd.get(), force));
-  WriterOptions o = options;
-  o.write_index = IsSeekableFile(out->fd.get());  // toc lists indexed files instantly
   out->sink = std::make_unique<BufferedSink>(out->fd.get(), out->name);
-  out->writer = std::make_unique<StreamWriter>(out->sink.get(), o);
+  out->writer = std::make_unique<StreamWriter>(out->sink.get(), options);
   outputs_.push_back(std::move(out));
   commands_.resize(outputs_.size());
   return Status::Ok();

@@ -160,7 +160,9 @@ TEST(StreamIndex, SeekableFileListsFromIndexAlone) {
 
 TEST(StreamIndex, FileWithoutIndexFallsBackToScan) {
   TempFile file;
-  file.Write(BuildStream(SampleTables()));
+  WriterOptions options;
+  options.write_index = false;
+  file.Write(BuildStream(SampleTables(), options));
   int fd = ::open(file.path().c_str(), O_RDONLY);
   auto summaries = ReadIndexedSummaries(fd);
   ::close(fd);

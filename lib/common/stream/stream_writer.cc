@@ -100,11 +100,16 @@ Status StreamWriter::Finish() {
   totals_.frames = frames_;
   RETURN_IF_ERROR(WriteJsonLocked(FrameType::kStreamEnd, 0, 0, totals_.ToJson()));
   summary_.OnStreamEnd(totals_, sink_->offset() - stream_start_);
-  if (options_.write_index) {
+  // The index is optional: one too large for a metadata frame (millions of tables) is left
+  // out, and toc scans that stream instead.
+  std::string index = options_.write_index ? summary_.summary().ToJson().dump() : std::string();
+  if (options_.write_index && index.size() <= format::kMaxJsonPayload) {
     IndexPointer pointer;
     pointer.index_offset = sink_->offset() - stream_start_;
-    RETURN_IF_ERROR(
-        WriteJsonLocked(FrameType::kIndex, format::kFlagOptional, 0, summary_.summary().ToJson()));
+    RETURN_IF_ERROR(WriteFrameLocked(
+        FrameType::kIndex, format::kFlagOptional, 0, Codec::kNone,
+        static_cast<uint32_t>(index.size()),
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(index.data()), index.size())));
     pointer.pointer_offset = sink_->offset() - stream_start_;
     uint8_t payload[kIndexPointerPayloadSize];
     EncodeIndexPointer(pointer, payload);

@@ -22,7 +22,10 @@ struct WriterOptions {
   size_t frame_size = format::kDefaultFrameSize;  // target raw size of a DATA frame
   format::Codec codec = format::Codec::kNone;
   int level = 0;
-  bool write_index = false;  // append INDEX + INDEX_POINTER (for seekable files)
+  // Append INDEX + INDEX_POINTER after the stream trailer. On by default, pipes included:
+  // the writer knows every offset either way, and a pipe often ends in a file
+  // (`dump-stream | ssh host 'cat > app.sgs'`) that toc should list without a scan.
+  bool write_index = true;
 };
 
 class TableWriter;
