@@ -224,6 +224,17 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
   cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 }
 
+@test "by default tables over 256MB are split over the jobs; 'off' never splits" {
+  # The rule itself is unit-tested (split_test.cc); here, what the stream records of it.
+  dump-stream -d "$(src)" -t big --jobs 2 > "$BATS_TEST_TMPDIR/auto.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/auto.sgs"
+  [ "$(echo "$output" | jq '.streams[0].header.split_larger_than')" -eq 268435456 ]
+  [ "$(echo "$output" | jq '[.streams[0].tables[] | .parts] | unique')" = "$(printf '[\n  1\n]')" ]
+  dump-stream -d "$(src)" -t big --jobs 2 --split-larger-than off > "$BATS_TEST_TMPDIR/off.sgs"
+  run toc --json "$BATS_TEST_TMPDIR/off.sgs"
+  [ "$(echo "$output" | jq '.streams[0].header.split_larger_than')" = null ]
+}
+
 @test "--segment and --segments are recorded in the stream header" {
   dump-stream -d "$(src)" -t t1 --segment 2 --segments 4 > "$BATS_TEST_TMPDIR/g.sgs"
   run toc --json "$BATS_TEST_TMPDIR/g.sgs"

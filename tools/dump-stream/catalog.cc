@@ -389,4 +389,19 @@ Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFac
   return tables;
 }
 
+Status AddIndexNames(PGconn* conn, std::vector<DumpTable>* tables) {
+  if (tables->empty()) return Status::Ok();
+  const std::string sql =
+      "SELECT i.indrelid::text, c.relname FROM pg_catalog.pg_index i "
+      "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+      "WHERE i.indrelid = ANY($1::pg_catalog.oid[]) ORDER BY 1, 2";
+  ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn, sql, {OidArray(*tables)}));
+  auto by_oid = IndexByOid(tables);
+  for (int i = 0; i < PQntuples(res.get()); ++i) {
+    auto it = by_oid.find(Field(res.get(), i, 0));
+    if (it != by_oid.end()) it->second->index_names.push_back(Field(res.get(), i, 1));
+  }
+  return Status::Ok();
+}
+
 }  // namespace segstream::dump

@@ -39,6 +39,9 @@ struct DumpTable {
   uint64_t relation_bytes = 0;            // pg_relation_size of the main fork
   std::vector<std::string> copy_columns;  // stored (not generated) columns, COPY order
   std::string copy_query;  // a SELECT to COPY instead of the relation (large objects)
+  // With --schema: the names of the table's indexes (in its schema), which the stream
+  // header announces so that a loader can build them as soon as the table's rows commit.
+  std::vector<std::string> index_names;
 };
 
 using LockFunction = std::function<Status(const std::vector<DumpTable>&)>;
@@ -63,5 +66,8 @@ Result<std::vector<DumpTable>> SelectAndLockTables(PGconn* conn, const ServerFac
                                                    const TableFilter& excludes,
                                                    const std::string& lock_wait_timeout,
                                                    bool quiet);
+
+// Fills in every table's index_names, in one query.
+Status AddIndexNames(PGconn* conn, std::vector<DumpTable>* tables);
 
 }  // namespace segstream::dump

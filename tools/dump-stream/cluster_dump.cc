@@ -27,7 +27,7 @@ Status ValidateClusterOptions(const DumpOptions& o) {
   if (o.jobs != 1)
     return Status::Usage("--segment-output copies through one coordinator session")
         .WithHint("every segment already writes in parallel; leave out --jobs");
-  if (o.split_larger_than)
+  if (!o.split_auto && o.split_larger_than)
     return Status::Usage("--split-larger-than does not apply to --segment-output");
   if (o.segment >= 0 || o.segments > 0)
     return Status::Usage(
@@ -197,7 +197,6 @@ Status RunClusterDump(const DumpOptions& o) {
   if (coordinator_stream) {
     BufferedSink sink(out.get(), OutputName(o.output));
     WriterOptions wopts;
-    wopts.write_index = IsSeekableFile(out.get());
     StreamWriter writer(&sink, wopts);
     Json outputs = Json::array();
     for (const Json& r : reports) outputs.push_back(r.at("output"));

@@ -69,11 +69,16 @@ struct WorkItem {
   uint64_t bytes;  // estimated, for ordering
 };
 
+SplitRule ChooseSplitRule(const DumpOptions& o, const ServerFacts& facts) {
+  if (o.split_auto) return AutoSplitRule(facts.version_num, !facts.mpp.empty(), o.jobs);
+  return SplitRule{o.split_larger_than, o.split_larger_than, 1};
+}
+
 std::vector<WorkItem> PlanWork(const std::vector<DumpTable>& tables, uint64_t block_size,
-                               uint64_t split_larger_than) {
+                               const SplitRule& rule) {
   std::vector<WorkItem> items;
   for (const DumpTable& t : tables) {
-    std::vector<BlockRange> ranges = PlanSplit(t.relation_bytes, block_size, split_larger_than);
+    std::vector<BlockRange> ranges = PlanSplit(t.relation_bytes, block_size, rule);
     for (size_t i = 0; i < ranges.size(); ++i) {
       WorkItem w{&t, t.info, ranges[i], t.relation_bytes / ranges.size()};
       w.info.part = static_cast<int>(i);
@@ -118,7 +123,9 @@ Json AnnouncedTables(const std::vector<DumpTable>& tables, const std::vector<Wor
   Json out = Json::array();
   for (const DumpTable& t : tables) {
     if (IsLargeObjectsTable(t.info)) continue;
-    out.push_back({{"schema", t.info.schema}, {"name", t.info.name}, {"parts", parts[&t]}});
+    Json entry = {{"schema", t.info.schema}, {"name", t.info.name}, {"parts", parts[&t]}};
+    if (!t.index_names.empty()) entry["indexes"] = t.index_names;
+    out.push_back(std::move(entry));
   }
   return out;
 }
@@ -288,12 +295,14 @@ Status RunDump(const DumpOptions& o) {
   ASSIGN_OR_RETURN(SqlSections sections,
                    TakeSqlSections(leader.get(), facts, o, snapshot, large_objects.has_value()));
   if (!o.WantsRows()) tables.clear();
+  if (sections.schema) RETURN_IF_ERROR(AddIndexNames(leader.get(), &tables));
   if (large_objects) tables.push_back(std::move(*large_objects));
 
   ASSIGN_OR_RETURN(std::vector<ForeignKeyEdge> keys,
                    ReadForeignKeys(leader.get(), facts.profile.mpp()));
+  const SplitRule split_rule = ChooseSplitRule(o, facts);
   std::vector<WorkItem> items =
-      ReferencedFirst(PlanWork(tables, facts.block_size, o.split_larger_than), keys);
+      ReferencedFirst(PlanWork(tables, facts.block_size, split_rule), keys);
   const int jobs =
       std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
   ASSIGN_OR_RETURN(std::vector<PgConnPtr> job_conns, OpenJobConnections(o, facts, snapshot, jobs));
@@ -305,7 +314,7 @@ Status RunDump(const DumpOptions& o) {
   info.extra["session_settings"] = settings;
   info.extra["jobs"] = jobs;
   if (!facts.mpp.empty()) info.extra["mpp"] = facts.mpp;
-  if (o.split_larger_than) info.extra["split_larger_than"] = o.split_larger_than;
+  if (split_rule.larger_than) info.extra["split_larger_than"] = split_rule.larger_than;
   if (!system_identifier.empty()) info.extra["system_identifier"] = system_identifier;
   if (Json names = sections.Names(); !names.empty()) info.extra["sql_sections"] = names;
   info.extra["tables"] = AnnouncedTables(tables, items);
@@ -317,20 +326,20 @@ Status RunDump(const DumpOptions& o) {
 
   BufferedSink sink(out.get(), OutputName(o.output));
   WriterOptions wopts;
-  wopts.write_index = IsSeekableFile(out.get());
   StreamWriter writer(&sink, wopts);
   RETURN_IF_ERROR(writer.Begin(info));
   // Globals and pre-data come before the first table: a loader creates the roles and
-  // tables before any row arrives.
+  // tables before any row arrives. Post-data too, so that a loader can build each table's
+  // indexes as soon as its rows commit, while later tables still load.
   if (sections.globals) RETURN_IF_ERROR(writer.WriteSql(*sections.globals));
-  if (sections.schema)
+  if (sections.schema) {
     RETURN_IF_ERROR(
         WriteArchiveSection(&writer, format::section::kPreData, sections.pre_data.path()));
-  // A failure leaves no stream trailer: readers see a truncated stream.
-  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, o.copy_format, &writer, &progress));
-  if (sections.schema)
     RETURN_IF_ERROR(
         WriteArchiveSection(&writer, format::section::kPostData, sections.post_data.path()));
+  }
+  // A failure leaves no stream trailer: readers see a truncated stream.
+  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, o.copy_format, &writer, &progress));
   if (sections.sequences) RETURN_IF_ERROR(writer.WriteSql(*sections.sequences));
 
   RETURN_IF_ERROR(writer.Finish());

@@ -21,7 +21,10 @@ struct DumpOptions {
   std::string lock_wait_timeout;  // a PostgreSQL interval/ms value; "" waits forever
   TableSelection selection;       // -t -n -T -N and the table files
   CopyFormat copy_format = CopyFormat::kText;
-  uint64_t split_larger_than = 0;  // 0: never split
+  // --split-larger-than: with split_auto (the default) the size rule is AutoSplitRule's;
+  // otherwise tables over split_larger_than bytes are split (0: never).
+  bool split_auto = true;
+  uint64_t split_larger_than = 0;
   int segment = -1;
   int segments = 0;
   std::string segment_output;  // --segment-output PATTERN: one stream per segment, on its host

@@ -49,7 +49,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   std::string format_name;
   app.add_option("-F,--format", format_name, "COPY format: text (default), csv or binary");
   app.add_option("--split-larger-than", split,
-                 "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel");
+                 "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel; "
+                 "'off' (or 0) never splits; default 'auto': on PostgreSQL 14+ a table over "
+                 "256MB is split over all --jobs, in parts of at most 1GB");
   app.add_option("--segment", o.segment, "record this stream as MPP segment ID");
   app.add_option("--segments", o.segments, "record the source cluster's segment count N");
   app.add_option("--segment-output", o.segment_output,
@@ -106,10 +108,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                                           format_name + "'"));
     o.copy_format = *format;
   }
-  if (!split.empty()) {
-    auto size = segstream::ParseSize(split);
-    if (!size.ok()) return segstream::ReportError(kTool, size.status());
-    o.split_larger_than = size.value();
+  if (!split.empty() && split != "auto") {
+    o.split_auto = false;
+    if (split != "off") {
+      auto size = segstream::ParseSize(split);
+      if (!size.ok()) return segstream::ReportError(kTool, size.status());
+      o.split_larger_than = size.value();
+    }
   }
   segstream::Status st =
       o.segment_output.empty() ? segstream::dump::RunDump(o) : segstream::dump::RunClusterDump(o);

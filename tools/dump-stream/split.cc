@@ -1,14 +1,23 @@
 #include "tools/dump-stream/split.h"
 
+#include <algorithm>
+
 namespace segstream::dump {
 
+SplitRule AutoSplitRule(int server_version_num, bool mpp, int jobs) {
+  if (server_version_num < 140000 || mpp) return SplitRule{};
+  return SplitRule{kAutoSplitLargerThan, kAutoSplitPartBytes, std::max(1, jobs)};
+}
+
 std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
-                                  uint64_t split_larger_than) {
-  if (split_larger_than == 0 || relation_bytes <= split_larger_than || block_size == 0) {
+                                  const SplitRule& rule) {
+  if (rule.larger_than == 0 || relation_bytes <= rule.larger_than || block_size == 0) {
     return {BlockRange{}};
   }
+  const uint64_t part_bytes = rule.part_bytes ? rule.part_bytes : rule.larger_than;
   uint64_t blocks = (relation_bytes + block_size - 1) / block_size;
-  uint64_t parts = (relation_bytes + split_larger_than - 1) / split_larger_than;
+  uint64_t parts = (relation_bytes + part_bytes - 1) / part_bytes;
+  parts = std::max<uint64_t>(parts, static_cast<uint64_t>(std::max(1, rule.min_parts)));
   if (parts > blocks) parts = blocks;
   if (parts <= 1) return {BlockRange{}};
   std::vector<BlockRange> ranges;

@@ -15,11 +15,32 @@ struct BlockRange {
   uint64_t end = kOpenEnd;
 };
 
+// When a table is split and into how many parts.
+struct SplitRule {
+  uint64_t larger_than = 0;  // split tables larger than this; 0 never splits
+  uint64_t part_bytes = 0;   // about this many bytes per part (0: larger_than)
+  int min_parts = 1;         // at least this many parts once split (the jobs to keep busy)
+};
+
+// The rule dump-stream uses without --split-larger-than: on PostgreSQL 14+ (TID range scans
+// read only a part's blocks; before them every part would scan the whole table) a table over
+// kAutoSplitLargerThan is split over all `jobs`, in parts of at most kAutoSplitPartBytes.
+// Greenplum and Cloudberry are left alone: their ctids are per segment.
+inline constexpr uint64_t kAutoSplitLargerThan = uint64_t{256} << 20;
+inline constexpr uint64_t kAutoSplitPartBytes = uint64_t{1} << 30;
+SplitRule AutoSplitRule(int server_version_num, bool mpp, int jobs);
+
 // Ranges covering a relation of `relation_bytes` in `block_size` blocks, each about
-// `split_larger_than` bytes. One open range when the table is not larger than the limit
-// (or the limit is 0). The first range starts at block 0 and the last is open.
+// rule.part_bytes bytes and at least rule.min_parts of them. One open range when the table
+// is not larger than rule.larger_than (or that is 0). The first range starts at block 0 and
+// the last is open.
 std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
-                                  uint64_t split_larger_than);
+                                  const SplitRule& rule);
+// The --split-larger-than SIZE rule: parts of about SIZE bytes.
+inline std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
+                                         uint64_t split_larger_than) {
+  return PlanSplit(relation_bytes, block_size, SplitRule{split_larger_than, split_larger_than, 1});
+}
 
 // The WHERE condition for a range ("" for the single open range): TID range scans in
 // PostgreSQL 14+ make it read only those blocks.

@@ -30,5 +30,25 @@ TEST(PlanSplit, NeverMorePartsThanBlocks) {
   EXPECT_EQ(r.size(), 3u);
 }
 
+TEST(AutoSplitRule, ATableOverTheThresholdKeepsEveryJobBusy) {
+  const SplitRule rule = AutoSplitRule(150000, /*mpp=*/false, /*jobs=*/4);
+  // Under the threshold: one part, however many jobs.
+  EXPECT_EQ(PlanSplit(kAutoSplitLargerThan, 8192, rule).size(), 1u);
+  // Just over it: one part per job.
+  EXPECT_EQ(PlanSplit(kAutoSplitLargerThan + 8192, 8192, rule).size(), 4u);
+  // Far over it: parts of at most kAutoSplitPartBytes.
+  EXPECT_EQ(PlanSplit(10 * kAutoSplitPartBytes, 8192, rule).size(), 10u);
+}
+
+TEST(AutoSplitRule, NeverSplitsWhereRangesWouldRescanTheTable) {
+  // Before PostgreSQL 14 a ctid condition is a filter on a full scan; MPP ctids are per
+  // segment.
+  for (const SplitRule& rule :
+       {AutoSplitRule(130000, false, 4), AutoSplitRule(150000, /*mpp=*/true, 4)})
+    EXPECT_EQ(PlanSplit(10 * kAutoSplitPartBytes, 8192, rule).size(), 1u);
+  // One job gains nothing from parts smaller than kAutoSplitPartBytes.
+  EXPECT_EQ(PlanSplit(kAutoSplitPartBytes, 8192, AutoSplitRule(150000, false, 1)).size(), 1u);
+}
+
 }  // namespace
 }  // namespace segstream::dump
