@@ -127,12 +127,45 @@ sequence_values() {
   [ "$(sequence_values src)" = "$(sequence_values "$DST")" ]
 }
 
-@test "the stream carries the schema sections in order: globals, pre-data, tables, post-data, sequences" {
+@test "each table's own indexes build as its rows commit; the rest (keys, triggers) after" {
+  dump-stream -d "$(src)" --schema --globals --jobs 2 >"$BATS_TEST_TMPDIR/a.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --globals --jobs 2 -v --early-indexes 0 \
+    <"$BATS_TEST_TMPDIR/a.sgs"
+  assert_success
+  # The final pg_restore leaves out what was built early, and builds the rest: foreign
+  # keys, triggers, the partitioned parent's index and its attachments, the matview's.
+  [[ "$stderr" == *"skipping item "*" INDEX orders_customer_idx"* ]]
+  [[ "$stderr" == *"skipping item "*" CONSTRAINT customers customers_pkey"* ]]
+  [[ "$stderr" == *"launching item "*" FK CONSTRAINT orders orders_customer_id_fkey"* ]]
+  [[ "$stderr" == *"launching item "*" TRIGGER customers customers_audit"* ]]
+  [[ "$stderr" == *"launching item "*" INDEX big_orders_idx"* ]]
+  assert_same_schema
+  assert_same_tables
+}
+
+@test "tables under --early-indexes (16MB by default) build at the end; a bad size is a usage error" {
+  dump-stream -d "$(src)" --schema --globals --jobs 2 >"$BATS_TEST_TMPDIR/a.sgs"
+  run --separate-stderr load-stream -d "$(dst)" --create-db --schema --globals --jobs 2 -v \
+    <"$BATS_TEST_TMPDIR/a.sgs"
+  assert_success
+  [[ "$stderr" != *"skipping item"* ]]
+  [[ "$stderr" == *"launching item "*" INDEX orders_customer_idx"* ]]
+  assert_same_schema
+  run --separate-stderr load-stream -d "$(dst other)" --early-indexes 12XB <"$BATS_TEST_TMPDIR/a.sgs"
+  assert_failure 2
+}
+
+@test "the stream carries the schema sections in order: globals, pre-data, post-data, tables, sequences" {
   dump-stream -d "$(src)" --schema --globals > "$BATS_TEST_TMPDIR/a.sgs"
   run toc --json "$BATS_TEST_TMPDIR/a.sgs"
   assert_success
   run jq -c '.streams[0].sql_sections' <<<"$output"
   assert_output '["globals","pre-data","post-data","sequences"]'
+  # Frame types: 5 SQL, 2 TABLE_BEGIN. Post-data comes before the first table, so that a
+  # loader can build each table's indexes as soon as its rows commit; sequences after.
+  types=$(stream_frames "$BATS_TEST_TMPDIR/a.sgs" | awk '{ print $2 }' | uniq | tr '\n' ' ')
+  [[ "$types" == "1 5 2 "* ]]
+  [[ "$types" == *" 4 5 6 7 8 " ]]
 }
 
 @test "the password of the connection is never on the child's command line or in the stream" {

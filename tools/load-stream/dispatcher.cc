@@ -346,8 +346,34 @@ Chunk Dispatcher::Pop(int job) {
   return chunk;
 }
 
+std::optional<uint64_t> Dispatcher::EveryPartCommittedLocked(const Task& task) const {
+  if (task.outcome != TaskOutcome::kCommitted || announced_.count(task.plan->qualified))
+    return std::nullopt;
+  auto it = by_target_.find(task.plan->qualified);
+  if (it == by_target_.end()) return std::nullopt;
+  int committed = 0;
+  uint64_t bytes = 0;
+  for (const Task* t : it->second) {
+    if (t->state != Task::State::kDone || t->outcome != TaskOutcome::kCommitted)
+      return std::nullopt;
+    ++committed;
+    bytes += t->bytes;
+  }
+  if (committed < task.parts) return std::nullopt;
+  return bytes;
+}
+
 void Dispatcher::Finished(int job, Task* task) {
-  MutexLock lock(mu_);
+  std::optional<uint64_t> table_bytes;
+  {
+    MutexLock lock(mu_);
+    FinishedLocked(job, task);
+    if (on_table_committed_) table_bytes = EveryPartCommittedLocked(*task);
+  }
+  if (table_bytes) on_table_committed_(*task, *table_bytes);
+}
+
+void Dispatcher::FinishedLocked(int job, Task* task) {
   task->state = Task::State::kDone;
   if (task->truncate) {
     bool done = task->outcome == TaskOutcome::kCommitted || task->outcome == TaskOutcome::kLoaded;

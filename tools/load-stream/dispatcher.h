@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -136,6 +138,12 @@ class Dispatcher {
 
   std::vector<Task*> tasks();
 
+  // Called on a job's thread, without the lock, once every part of a table committed (its
+  // target has no part announced or pending that is not committed), with the COPY bytes of
+  // all its parts. Set before any task.
+  using TableCommittedFn = std::function<void(const Task&, uint64_t table_bytes)>;
+  void SetOnTableCommitted(TableCommittedFn fn) { on_table_committed_ = std::move(fn); }
+
  private:
   struct Job {
     Task* task = nullptr;
@@ -153,6 +161,9 @@ class Dispatcher {
   Status PushLocked(MutexLock& lock, Task* task, Chunk::Kind kind, std::span<const uint8_t> rows,
                     uint32_t row_count) REQUIRES(mu_);
   bool AllLiveEndedLocked() const REQUIRES(mu_);
+  // The COPY bytes of every part of the task's table once all are committed; else nullopt.
+  std::optional<uint64_t> EveryPartCommittedLocked(const Task& task) const REQUIRES(mu_);
+  void FinishedLocked(int job, Task* task) REQUIRES(mu_);
   // No job has a task, and every task is done (or the run failed).
   bool AllDoneLocked() const REQUIRES(mu_);
 
@@ -173,6 +184,7 @@ class Dispatcher {
   bool input_failed_ GUARDED_BY(mu_) = false;
   bool shutdown_ GUARDED_BY(mu_) = false;
   Status fatal_ GUARDED_BY(mu_);
+  TableCommittedFn on_table_committed_;
 };
 
 }  // namespace segstream::load

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct LoadOptions {
   // A restore with --schema made the tables, so it leaves them analyzed (the planner has
   // no statistics otherwise until autovacuum comes by), as pgcopydb does.
   bool Analyzes() const { return !no_analyze && (analyze || schema); }
+  // --early-indexes: a table with at least this many COPY bytes gets its own indexes and
+  // constraints as soon as it commits (early_post_data.h); nullopt: all after the last table.
+  std::optional<uint64_t> early_indexes_min = uint64_t{16} << 20;
   bool dry_run = false;
   bool quiet = false;
   bool verbose = false;  // a line per table as it commits, like pg_restore -v

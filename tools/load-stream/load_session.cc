@@ -154,6 +154,16 @@ Status LoadSession::Connect() {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(sink_, DispatcherSink::Start(o_, conn_options_, &*progress_));
+  // Renamed targets keep the archive's names; one transaction commits no table early.
+  if (o_.early_indexes_min && o_.RunsSection(format::section::kPostData) &&
+      !o_.single_transaction && o_.redirect_schema.empty() && o_.table_map.empty()) {
+    early_post_data_ = std::make_unique<EarlyPostData>();
+    EarlyPostData* early = early_post_data_.get();
+    const uint64_t min_bytes = *o_.early_indexes_min;
+    sink_->SetOnTableCommitted([early, min_bytes](const Task& task, uint64_t table_bytes) {
+      if (table_bytes >= min_bytes) early->TableCommitted({task.schema, task.name});
+    });
+  }
   return Status::Ok();
 }
 
@@ -217,11 +227,17 @@ Status LoadSession::ApplyPostData() {
     return Status::Ok();
   }
   // An earlier run that started post-data may have built part of it.
-  const bool partly_built = journal && journal->SectionDone(key, "post-data started");
-  if (journal && !partly_built) RETURN_IF_ERROR(journal->MarkSection(key, "post-data started"));
-  Status st = partly_built ? ReapplyPostData(o_, schema_.post_data->path())
-                           : RestoreArchive(control_.get(), o_, schema_.post_data->path(),
-                                            format::section::kPostData, o_.jobs);
+  const bool partly_built =
+      !early_started_ && journal && journal->SectionDone(key, "post-data started");
+  if (journal && !partly_built && !early_started_)
+    RETURN_IF_ERROR(journal->MarkSection(key, "post-data started"));
+  // The tables' own indexes and constraints built as their rows committed, then the rest.
+  std::set<long> built;
+  Status st = early_started_ ? early_post_data_->Finish(&built) : Status::Ok();
+  if (st.ok())
+    st = partly_built ? ReapplyPostData(o_, schema_.post_data->path())
+                      : RestoreArchive(control_.get(), o_, schema_.post_data->path(),
+                                       format::section::kPostData, o_.jobs, built);
   if (!st.ok()) {
     PrintOutcomes(tasks_);
     return std::move(st).WithHint(
@@ -320,6 +336,8 @@ Status LoadSession::OnEvent(const Event& ev) {
 
 Status LoadSession::OnStreamBegin(const Event& ev) {
   open_.clear();
+  // A later stream may bring more rows of a table already committed: no index before them.
+  if (early_post_data_ && ++streams_begun_ > 1) early_post_data_->StopQueuing();
   if (resume_.journal) {
     resume_.key = o_.resume_key.empty() ? DefaultResumeKey(*ev.stream) : o_.resume_key;
     std::string stale;
@@ -567,7 +585,25 @@ Status LoadSession::CollectPostData(const SqlSection& sql) {
     schema_.post_data = std::make_unique<ArchiveAssembler>(format::section::kPostData);
   schema_.post_data_key = resume_.key;
   bool complete = false;
-  return schema_.post_data->Add(sql, &complete);
+  RETURN_IF_ERROR(schema_.post_data->Add(sql, &complete));
+  if (complete) RETURN_IF_ERROR(StartEarlyPostData());
+  return Status::Ok();
+}
+
+Status LoadSession::StartEarlyPostData() {
+  if (!early_post_data_) return Status::Ok();
+  Journal* journal = resume_.journal.get();
+  const std::string& key = schema_.post_data_key;
+  // An earlier run that got as far as post-data: the final run re-applies what is missing.
+  if (journal && (journal->SectionDone(key, format::section::kPostData) ||
+                  journal->SectionDone(key, "post-data started")))
+    return Status::Ok();
+  ASSIGN_OR_RETURN(PgRestore restore, PgRestoreFor(control_.get(), o_));
+  // A resumed run then re-applies post-data object by object, keeping what exists.
+  if (journal) RETURN_IF_ERROR(journal->MarkSection(key, "post-data started"));
+  early_post_data_->Start(o_, std::move(restore), schema_.post_data->path(), announced_, o_.jobs);
+  early_started_ = true;
+  return Status::Ok();
 }
 
 }  // namespace segstream::load

@@ -22,6 +22,7 @@
 #include "lib/common/pg/table_filter.h"
 #include "lib/common/stream/schema_archive.h"
 #include "lib/common/stream/stream_reader.h"
+#include "tools/load-stream/early_post_data.h"
 #include "tools/load-stream/journal.h"
 #include "tools/load-stream/load_options.h"
 #include "tools/load-stream/load_order.h"
@@ -99,6 +100,9 @@ class LoadSession {
   Status ApplySql(const SqlSection& sql);
   Status ApplyPreData(const SqlSection& sql);
   Status CollectPostData(const SqlSection& sql);
+  // With the post-data archive complete: each table's indexes and constraints build as soon
+  // as its rows commit (early_post_data.h).
+  Status StartEarlyPostData();
   // A stream's first table on a load (not a dry run): warns when --schema has no
   // pre-data, and prepares for the stream's tables once per stream.
   void BeforeFirstTableOfStream();
@@ -123,7 +127,11 @@ class LoadSession {
   std::unique_ptr<TargetResolver> resolver_;
   ResumeState resume_;
   std::optional<Progress> progress_;
+  // Before the sink: its jobs call into it until the sink has joined them.
+  std::unique_ptr<EarlyPostData> early_post_data_;  // null for a dry run or renamed targets
   std::unique_ptr<TaskSink> sink_;
+  bool early_started_ = false;
+  int streams_begun_ = 0;
 
   // The reader's state.
   SchemaSections schema_;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lib/common/base/size_suffix.h"
 #include "lib/common/cli/cli.h"
 #include "lib/common/format/format.h"
 #include "lib/common/io/byte_io.h"
@@ -62,6 +63,11 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                "log a failing table and go on; exit 4 at the end if any failed");
   app.add_flag("--analyze", o.analyze, "ANALYZE each loaded table (the default with --schema)");
   app.add_flag("--no-analyze", o.no_analyze, "no ANALYZE, not even after --schema");
+  std::string early_indexes;
+  app.add_option("--early-indexes", early_indexes,
+                 "with --schema: build the indexes, primary keys and unique constraints of a "
+                 "table of at least SIZE (default 16MB; 0: every table) as soon as its rows "
+                 "commit, while later tables load; 'off': all after the last table");
   app.add_flag("--dry-run", o.dry_run,
                "read and verify the stream, check every target table, load nothing");
   segstream::AddProgressFlag(app, &progress);
@@ -135,6 +141,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
 
   if (auto exit_code = segstream::ParseCommandLine(app, argc, argv, kTool)) return *exit_code;
   if (!agent.role.empty()) return segstream::load::RunLoadAgent(agent);
+  if (early_indexes == "off") {
+    o.early_indexes_min.reset();
+  } else if (!early_indexes.empty()) {
+    auto size = segstream::ParseSize(early_indexes);
+    if (!size.ok()) return segstream::ReportError(kTool, size.status());
+    o.early_indexes_min = size.value();
+  }
   if (!o.use_list_file.empty()) {
     auto list = segstream::load::ReadUseList(o.use_list_file);
     if (!list.ok()) return segstream::ReportError(kTool, list.status());

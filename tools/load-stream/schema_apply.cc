@@ -96,32 +96,56 @@ ConnOptions OwnConnection(const ConnOptions& options) {
 // once), narrowed by -L to the IDs the list keeps, and the file pg_restore then gets as
 // --use-list (it fails on an ID its archive lacks, and a -L list names every section's).
 struct RestorePlan {
-  std::string listing;  // empty when not needed (no -L, no --clean)
+  std::string listing;  // empty when not needed (no -L, no --clean, nothing skipped)
   std::optional<TempFile> use_list;
-  bool nothing = false;  // -L keeps none of this archive
+  bool nothing = false;  // -L (or `skip`) keeps none of this archive
 };
 
-Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_restore,
-                                const std::string& archive, bool cleaning) {
-  RestorePlan plan;
-  if (!o.use_list && !cleaning) return plan;
+Result<TempFile> WriteListFile(const std::string& listing) {
+  ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-use-list"));
+  std::FILE* f = std::fopen(file.path().c_str(), "w");
+  if (!f) return Status::FromErrno(errno, "cannot write " + file.path());
+  bool written = std::fwrite(listing.data(), 1, listing.size(), f) == listing.size();
+  if (std::fclose(f) != 0 || !written)
+    return Status::FromErrno(errno, "cannot write " + file.path());
+  return file;
+}
+
+Result<std::string> ListArchiveWith(const std::string& pg_restore, const std::string& archive) {
   ChildSpec spec;
   spec.argv = {pg_restore, "--list", archive};
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   RETURN_IF_ERROR(ChildStatus("pg_restore --list", r));
-  plan.listing = std::move(r.out);
-  if (!o.use_list) return plan;
-  plan.listing = SelectFromListing(plan.listing, *o.use_list);
+  return std::move(r.out);
+}
+
+// The listing's entry lines whose dump IDs are not in `skip`.
+std::string WithoutIds(const std::string& listing, const std::set<long>& skip) {
+  std::istringstream in(listing);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    long id = 0;
+    size_t at = 0;
+    if (line.empty() || line[0] == ';' || !SplitListLine(line, &id, &at)) continue;
+    if (!skip.count(id)) out += line + "\n";
+  }
+  return out;
+}
+
+Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_restore,
+                                const std::string& archive, bool cleaning,
+                                const std::set<long>& skip = {}) {
+  RestorePlan plan;
+  if (!o.use_list && !cleaning && skip.empty()) return plan;
+  ASSIGN_OR_RETURN(plan.listing, ListArchiveWith(pg_restore, archive));
+  if (!o.use_list && skip.empty()) return plan;
+  if (o.use_list) plan.listing = SelectFromListing(plan.listing, *o.use_list);
+  if (!skip.empty()) plan.listing = WithoutIds(plan.listing, skip);
   if (plan.listing.empty()) {
     plan.nothing = true;
     return plan;
   }
-  ASSIGN_OR_RETURN(TempFile file, TempFile::Create("segstream-use-list"));
-  std::FILE* f = std::fopen(file.path().c_str(), "w");
-  if (!f) return Status::FromErrno(errno, "cannot write " + file.path());
-  bool written = std::fwrite(plan.listing.data(), 1, plan.listing.size(), f) == plan.listing.size();
-  if (std::fclose(f) != 0 || !written)
-    return Status::FromErrno(errno, "cannot write " + file.path());
+  ASSIGN_OR_RETURN(TempFile file, WriteListFile(plan.listing));
   plan.use_list = std::move(file);
   return plan;
 }
@@ -213,14 +237,53 @@ Status ReapplyPostData(const LoadOptions& o, const std::string& path) {
   return Status::Ok();
 }
 
-Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
-                      const std::string& section, int jobs) {
+std::vector<std::string> PgRestore::CommonArgs(const LoadOptions& o) const {
+  std::vector<std::string> args = {"--dbname=" + connection.conninfo};
+  if (!o.conn.role.empty()) args.push_back("--role=" + o.conn.role);
+  if (o.no_owner) args.push_back("--no-owner");
+  if (o.no_privileges) args.push_back("--no-privileges");
+  return args;
+}
+
+Result<PgRestore> PgRestoreFor(PGconn* conn, const LoadOptions& o) {
   ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
-  ChildConnection cc = ChildConnectionFor(conn, "", server.version_num < 100000);
+  PgRestore restore;
+  restore.connection = ChildConnectionFor(conn, "", server.version_num < 100000);
+  ASSIGN_OR_RETURN(restore.program, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
+  return restore;
+}
+
+Result<std::string> ListArchive(const PgRestore& restore, const LoadOptions& o,
+                                const std::string& path) {
+  ASSIGN_OR_RETURN(std::string listing, ListArchiveWith(restore.program, path));
+  if (o.use_list) listing = SelectFromListing(listing, *o.use_list);
+  return listing;
+}
+
+Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::string& path,
+                     const std::string& listing) {
+  ASSIGN_OR_RETURN(TempFile list, WriteListFile(listing));
   ChildSpec spec;
-  ASSIGN_OR_RETURN(std::string pg_restore, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
-  spec.argv = {pg_restore, "--section=" + section, "--dbname=" + cc.conninfo};
-  if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
+  spec.argv = {restore.program, "--exit-on-error", "--use-list=" + list.path()};
+  for (auto& a : restore.CommonArgs(o)) spec.argv.push_back(std::move(a));
+  if (o.verbose) {
+    spec.argv.push_back("--verbose");
+    spec.echo_stderr = true;
+  }
+  spec.argv.push_back(path);
+  spec.env = restore.connection.env;
+  ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
+  return ChildStatus("pg_restore --section=post-data", r);
+}
+
+Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
+                      const std::string& section, int jobs, const std::set<long>& skip) {
+  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
+  ASSIGN_OR_RETURN(PgRestore restore, PgRestoreFor(conn, o));
+  const std::string& pg_restore = restore.program;
+  ChildSpec spec;
+  spec.argv = {pg_restore, "--section=" + section};
+  for (auto& a : restore.CommonArgs(o)) spec.argv.push_back(std::move(a));
   if (jobs > 1) {
     spec.argv.push_back("--jobs=" + std::to_string(jobs));
   } else {
@@ -229,7 +292,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   }
   spec.argv.push_back("--exit-on-error");
   const bool cleaning = o.clean && section == format::section::kPreData;
-  ASSIGN_OR_RETURN(RestorePlan plan, PlanRestore(o, pg_restore, path, cleaning));
+  ASSIGN_OR_RETURN(RestorePlan plan, PlanRestore(o, pg_restore, path, cleaning, skip));
   if (plan.nothing) return Status::Ok();
   if (plan.use_list) spec.argv.push_back("--use-list=" + plan.use_list->path());
   if (o.verbose) {  // pg_restore -v's line per object, as it goes
@@ -241,10 +304,8 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.argv.push_back("--clean");
     if (o.if_exists) spec.argv.push_back("--if-exists");
   }
-  if (o.no_owner) spec.argv.push_back("--no-owner");
-  if (o.no_privileges) spec.argv.push_back("--no-privileges");
   spec.argv.push_back(path);
-  spec.env = cc.env;
+  spec.env = restore.connection.env;
   ASSIGN_OR_RETURN(ChildResult r, RunChild(spec));
   Status st = ChildStatus("pg_restore --section=" + section, r);
   if (!st.ok() && section == format::section::kPreData)

@@ -8,8 +8,10 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "lib/common/format/stream_meta.h"
+#include "lib/common/io/child_process.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/table_filter.h"
 #include "tools/load-stream/load_options.h"
@@ -20,10 +22,31 @@ namespace segstream::load {
 // more). CREATE ROLE of a role that exists is a warning; any other failure is an error.
 Status ApplyGlobals(const ConnOptions& conn, const std::string& sql, bool quiet);
 
+// pg_restore for the database `conn` is connected to: the program of the server's version
+// and what it needs to connect (no password on its command line), taken once so that
+// threads without a connection of their own can run it.
+struct PgRestore {
+  std::string program;
+  ChildConnection connection;
+  // The arguments every run gets: --dbname, --role, --no-owner, --no-privileges.
+  std::vector<std::string> CommonArgs(const LoadOptions& o) const;
+};
+Result<PgRestore> PgRestoreFor(PGconn* conn, const LoadOptions& o);
+
+// pg_restore --list of the archive at `path`, with -L's selection applied.
+Result<std::string> ListArchive(const PgRestore& restore, const LoadOptions& o,
+                                const std::string& path);
+
 // pg_restore --section=SECTION of the archive at `path` into the database `conn` is
-// connected to. `jobs` > 1 runs it in parallel; pre-data runs as one transaction.
+// connected to. `jobs` > 1 runs it in parallel; pre-data runs as one transaction. The
+// entries whose dump IDs are in `skip` are left out (built already).
 Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
-                      const std::string& section, int jobs);
+                      const std::string& section, int jobs, const std::set<long>& skip = {});
+
+// pg_restore --use-list of exactly `listing`'s lines (pg_restore --list lines of the archive
+// at `path`), in one run on one connection: --exit-on-error, and -v's lines with --verbose.
+Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::string& path,
+                     const std::string& listing);
 
 // Post-data of a resumed load whose earlier run started it (pg_restore --jobs is not one
 // transaction, so part of it may be there): its SQL statement by statement on a connection

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <span>
@@ -39,6 +40,8 @@ class TaskSink {
   // A non-ok Status means the load has failed (fatal() says why): reading should stop.
   virtual Status Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count) = 0;
   virtual Status End(Task* task, const TableTrailer& trailer) = 0;
+  // Called on a job's thread once every part of a table committed (Dispatcher's).
+  virtual void SetOnTableCommitted(Dispatcher::TableCommittedFn fn) = 0;
   // Whether a table that fails to resolve lets reading go on.
   virtual bool ContinuesAfterFailedTable() const = 0;
   // The first failure that ends the run (Ok while none).
@@ -98,6 +101,9 @@ class DispatcherSink : public TaskSink {
   Status End(Task* task, const TableTrailer& trailer) override {
     return dispatcher_.End(task, trailer);
   }
+  void SetOnTableCommitted(Dispatcher::TableCommittedFn fn) override {
+    dispatcher_.SetOnTableCommitted(std::move(fn));
+  }
   bool ContinuesAfterFailedTable() const override { return options_.on_error_continue; }
   Status fatal() override { return dispatcher_.fatal(); }
   void Finish(bool input_failed, const Status& stop) override;
@@ -129,6 +135,7 @@ class DryRunSink : public TaskSink {
   void AddFailed(std::unique_ptr<Task> task) override { tasks_.push_back(std::move(task)); }
   Status Rows(Task* task, std::span<const uint8_t> rows, uint32_t row_count) override;
   Status End(Task* task, const TableTrailer& trailer) override;
+  void SetOnTableCommitted(Dispatcher::TableCommittedFn) override {}
   // A dry run checks every table, so a failed one is reported and the next one read.
   bool ContinuesAfterFailedTable() const override { return true; }
   Status fatal() override { return Status::Ok(); }
