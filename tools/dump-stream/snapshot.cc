@@ -1,5 +1,7 @@
 #include "tools/dump-stream/snapshot.h"
 
+#include <algorithm>
+
 #include "lib/common/pg/pg_conn.h"
 
 namespace segstream::dump {
@@ -56,21 +58,66 @@ Status ExplainLockTableFull(Status st, size_t tables) {
       "with -n/-t");
 }
 
+namespace {
+
+// Tables locked per pipeline: the results of a batch (about 30 bytes each) must fit the
+// socket buffers while libpq, blocking, is still sending the batch's statements.
+constexpr size_t kLockBatch = 500;
+
+// Ends pipeline mode however the batch ends; the connection is then usable as before (or
+// lost, which the dump reports).
+struct PipelineMode {
+  PGconn* conn;
+  ~PipelineMode() { PQexitPipelineMode(conn); }
+};
+
+// LOCK TABLE statements of names [begin, end) in one pipeline: one round trip for the
+// batch, not one per table. Each is still its own statement, so a failure names its table;
+// the ones after it are skipped by the server (the transaction is aborted either way).
+Status LockBatch(PGconn* conn, const std::vector<std::string>& names, size_t begin, size_t end,
+                 Status* failure) {
+  if (PQenterPipelineMode(conn) != 1) return ServerError(conn, "cannot enter pipeline mode");
+  PipelineMode pipeline{conn};
+  for (size_t i = begin; i < end; ++i) {
+    const std::string sql = "LOCK TABLE " + names[i] + " IN ACCESS SHARE MODE";
+    if (PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+      return ServerError(conn, "cannot send LOCK TABLE");
+  }
+  if (PQpipelineSync(conn) != 1) return ServerError(conn, "cannot send LOCK TABLE");
+  for (size_t i = begin; i < end; ++i) {
+    PgResultPtr res(PQgetResult(conn));
+    if (!res) return ServerError(conn, "LOCK TABLE returned no result");
+    ExecStatusType st = PQresultStatus(res.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED && failure->ok())
+      *failure = ServerError(conn, "query failed", res.get())
+                     .Prefix("cannot lock table")
+                     .WithTable(names[i]);
+    // Each statement's results end with a null result.
+    PgResultPtr rest(PQgetResult(conn));
+  }
+  PgResultPtr sync(PQgetResult(conn));
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC)
+    return ServerError(conn, "LOCK TABLE pipeline did not end", sync.get());
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status LockTables(PGconn* conn, const std::vector<std::string>& qualified_names,
                   const std::string& lock_wait_timeout) {
   if (!lock_wait_timeout.empty()) {
     RETURN_IF_ERROR(Exec(conn, "SET lock_timeout = " + QuoteLiteral(lock_wait_timeout)).status());
   }
-  for (const std::string& name : qualified_names) {
-    auto locked = Exec(conn, "LOCK TABLE " + name + " IN ACCESS SHARE MODE");
-    if (!locked.ok()) {
-      Status st = locked.take_status().Prefix("cannot lock table").WithTable(name);
-      if (st.message().find("out of shared memory") != std::string::npos)
-        return ExplainLockTableFull(std::move(st), qualified_names.size());
-      if (lock_wait_timeout.empty()) return st;
-      return std::move(st).WithHint(
-          "another session holds a conflicting lock; raise --lock-wait-timeout or retry later");
-    }
+  for (size_t begin = 0; begin < qualified_names.size(); begin += kLockBatch) {
+    const size_t end = std::min(qualified_names.size(), begin + kLockBatch);
+    Status st;
+    RETURN_IF_ERROR(LockBatch(conn, qualified_names, begin, end, &st));
+    if (st.ok()) continue;
+    if (st.message().find("out of shared memory") != std::string::npos)
+      return ExplainLockTableFull(std::move(st), qualified_names.size());
+    if (lock_wait_timeout.empty()) return st;
+    return std::move(st).WithHint(
+        "another session holds a conflicting lock; raise --lock-wait-timeout or retry later");
   }
   if (!lock_wait_timeout.empty()) RETURN_IF_ERROR(Exec(conn, "SET lock_timeout = 0").status());
   return Status::Ok();

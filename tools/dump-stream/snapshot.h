@@ -24,8 +24,8 @@ Result<Json> ApplySessionSettings(PGconn* conn, const std::string& encoding,
 // `import_snapshot` exports a new one.
 Result<std::string> BeginLeaderTransaction(PGconn* conn, const std::string& import_snapshot);
 
-// LOCK TABLE ... IN ACCESS SHARE MODE on each "schema"."name"; `lock_wait_timeout` ("" =
-// wait forever) bounds the wait, and a timeout names the table.
+// LOCK TABLE ... IN ACCESS SHARE MODE on each "schema"."name", pipelined in batches;
+// `lock_wait_timeout` ("" = wait forever) bounds the wait, and a timeout names the table.
 // `st` with a hint to raise max_locks_per_transaction when the server's lock table ran
 // out ("out of shared memory", as pg_dump explains it), for a dump of `tables` tables.
 Status ExplainLockTableFull(Status st, size_t tables);

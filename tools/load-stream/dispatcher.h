@@ -174,6 +174,8 @@ class Dispatcher {
   // see through the Task pointers, so that part rests on review.
   std::vector<Job> jobs_ GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Task>> tasks_ GUARDED_BY(mu_);
+  // No task before this index is pending (ScheduleLocked advances it).
+  size_t first_pending_ GUARDED_BY(mu_) = 0;
   std::map<std::string, Truncate> truncate_ GUARDED_BY(mu_);  // by target qualified name
   std::set<std::string> truncate_group_ GUARDED_BY(mu_);
   Truncate group_truncate_ GUARDED_BY(mu_) = Truncate::kNeeded;

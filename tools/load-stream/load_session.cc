@@ -463,6 +463,7 @@ Status LoadSession::PrepareForTables() {
   std::map<std::string, int> parts_to_come;
   std::set<std::string> targets, keep_rows;
   std::set<std::pair<std::string, std::string>> announced_names;
+  std::vector<std::pair<std::string, std::string>> to_load;
   for (const Json& entry : announced) {
     // Hostile input at worst delays a table until the input ends: names are only compared
     // and quoted, and odd entries are skipped.
@@ -478,6 +479,7 @@ Status LoadSession::PrepareForTables() {
     announced_names.emplace(s, n);
     if (!filter_.empty() && !filter_.Matches(s, n)) continue;
     if (!o_.LoadsRowsOf(s, n)) continue;
+    to_load.emplace_back(s, n);
     std::string target = resolver_->TargetName(s, n);
     int remaining = count;
     if (Journal* journal = resume_.journal.get()) {
@@ -490,6 +492,8 @@ Status LoadSession::PrepareForTables() {
     parts_to_come[target] += remaining;
     targets.insert(target);
   }
+  // The targets' catalog rows in one query, not two per table as each arrives.
+  resolver_->Prefetch(to_load);
   std::vector<std::string> cyclic;
   std::vector<std::pair<std::string, int>> ordered;
   for (const std::string& t : load_order_.ReferencedFirst(targets, &cyclic))

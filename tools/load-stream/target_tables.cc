@@ -78,21 +78,97 @@ std::string CreateTableSql(const std::string& qualified, const TableInfo& info,
   return sql;
 }
 
-Status TargetResolver::CheckColumns(const TableInfo& info, CopyFormat copy_format,
-                                    const std::string& oid, const std::string& qualified) {
+namespace {
+
+// The columns of a relation, as Facts and Prefetch read them: name, format_type, generated.
+std::string ColumnsSelect(const ServerProfile& profile) {
   // Greenplum 6 (a 9.4 catalog) has no generated columns.
-  const std::string sql = std::string("SELECT attname, format_type(atttypid, atttypmod), ") +
-                          (profile_.generated_columns ? "attgenerated" : "''") +
-                          " FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 "
-                          "AND NOT attisdropped";
-  ASSIGN_OR_RETURN(PgResultPtr res, ExecParams(conn_, sql, {oid}));
-  struct Target {
-    std::string type;
-    bool generated;
-  };
-  std::map<std::string, Target> target;
-  for (int i = 0; i < PQntuples(res.get()); ++i)
-    target[Field(res.get(), i, 0)] = {Field(res.get(), i, 1), !Field(res.get(), i, 2).empty()};
+  return std::string("a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), ") +
+         (profile.generated_columns ? "a.attgenerated::pg_catalog.text" : "''");
+}
+
+}  // namespace
+
+Result<TargetResolver::TargetFacts> TargetResolver::Facts(const std::string& schema,
+                                                          const std::string& name) {
+  TargetFacts facts;
+  if (auto it = prefetched_.find({schema, name}); it != prefetched_.end()) {
+    facts = std::move(it->second);
+    prefetched_.erase(it);
+    return facts;
+  }
+  ASSIGN_OR_RETURN(PgResultPtr res,
+                   ExecParams(conn_,
+                              "SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+                              {schema, name}));
+  if (PQntuples(res.get()) == 0) return facts;
+  facts.exists = true;
+  facts.relkind = Field(res.get(), 0, 1);
+  ASSIGN_OR_RETURN(PgResultPtr cols,
+                   ExecParams(conn_,
+                              "SELECT " + ColumnsSelect(profile_) +
+                                  " FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1::oid "
+                                  "AND a.attnum > 0 AND NOT a.attisdropped",
+                              {Field(res.get(), 0, 0)}));
+  for (int i = 0; i < PQntuples(cols.get()); ++i)
+    facts.columns[Field(cols.get(), i, 0)] = {Field(cols.get(), i, 1),
+                                              !Field(cols.get(), i, 2).empty()};
+  return facts;
+}
+
+void TargetResolver::Prefetch(
+    const std::vector<std::pair<std::string, std::string>>& source_names) {
+  prefetched_.clear();  // a later stream's: the catalog may have changed since
+  std::vector<std::pair<std::string, std::string>> targets;
+  Json wanted = Json::array();
+  for (const auto& [source_schema, source_name] : source_names) {
+    auto target = MapName(source_schema, source_name);
+    if (cache_.count(target)) continue;
+    if (!prefetched_.emplace(target, TargetFacts{}).second) continue;
+    wanted.push_back({{"o", targets.size()}, {"s", target.first}, {"n", target.second}});
+    targets.push_back(target);
+  }
+  if (targets.empty()) return;
+  // The names are one bound JSON parameter, never SQL text. As name, as in Facts' query:
+  // a name longer than the server's limit matches the identifier the server truncates it to.
+  const std::string sql =
+      "SELECT w.o, c.relkind::pg_catalog.text, " + ColumnsSelect(profile_) +
+      " FROM pg_catalog.json_to_recordset($1::pg_catalog.json) "
+      "AS w(o pg_catalog.int8, s pg_catalog.name, n pg_catalog.name) "
+      "JOIN pg_catalog.pg_namespace s ON s.nspname = w.s "
+      "JOIN pg_catalog.pg_class c ON c.relnamespace = s.oid AND c.relname = w.n "
+      "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+      "AND NOT a.attisdropped";
+  std::string param;
+  try {
+    param = wanted.dump();
+  } catch (const Json::type_error&) {
+    // A --table-map name that is not UTF-8: Resolve asks per table, and fails as it did.
+    prefetched_.clear();
+    return;
+  }
+  auto res = ExecParams(conn_, sql, {param});
+  if (!res.ok()) {
+    prefetched_.clear();  // Resolve asks per table, and reports what fails then
+    return;
+  }
+  // Every target asked for and not returned is missing.
+  for (int i = 0; i < PQntuples(res->get()); ++i) {
+    const size_t at = std::stoull(Field(res->get(), i, 0));
+    if (at >= targets.size()) continue;
+    TargetFacts& facts = prefetched_[targets[at]];
+    facts.exists = true;
+    facts.relkind = Field(res->get(), i, 1);
+    if (FieldIsNull(res->get(), i, 2)) continue;  // a table without columns
+    facts.columns[Field(res->get(), i, 2)] = {Field(res->get(), i, 3),
+                                              !Field(res->get(), i, 4).empty()};
+  }
+}
+
+Status TargetResolver::CheckColumns(const TableInfo& info, CopyFormat copy_format,
+                                    const TargetFacts& facts, const std::string& qualified) const {
+  const std::map<std::string, TargetColumn>& target = facts.columns;
   for (const auto& c : info.columns) {
     auto it = target.find(c.name);
     if (it == target.end())
@@ -162,12 +238,8 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
   if (info.columns.empty())
     return Status::Corrupt("table metadata lists no columns").WithTable(info.QualifiedName());
 
-  ASSIGN_OR_RETURN(PgResultPtr res,
-                   ExecParams(conn_,
-                              "SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n "
-                              "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
-                              {schema, name}));
-  if (PQntuples(res.get()) == 0) {
+  ASSIGN_OR_RETURN(TargetFacts facts, Facts(schema, name));
+  if (!facts.exists) {
     if (!options_.create_tables)
       return Status::Server("target table " + plan->qualified + " does not exist")
           .WithHint("create it first, or pass --create-tables");
@@ -190,12 +262,12 @@ Result<std::shared_ptr<const TargetPlan>> TargetResolver::Resolve(const TableInf
     }
     plan->created = true;
   } else {
-    std::string relkind = Field(res.get(), 0, 1);
+    const std::string& relkind = facts.relkind;
     if (relkind != "r" && relkind != "p")
       return Status::Server("target " + plan->qualified + " is not a table (relkind " + relkind +
                             ")");
     plan->partitioned = relkind == "p";
-    RETURN_IF_ERROR(CheckColumns(info, copy_format, Field(res.get(), 0, 0), plan->qualified));
+    RETURN_IF_ERROR(CheckColumns(info, copy_format, facts, plan->qualified));
   }
   cache_[{schema, name}] = plan;
   return std::shared_ptr<const TargetPlan>(plan);
