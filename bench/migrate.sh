@@ -1,129 +1,137 @@
 #!/usr/bin/env bash
-# A full migration, schema and indexes included, of one test database (>= 1 GB on disk with
-# its indexes) into an empty server, four ways in the same run, each timed from nothing to
-# a complete copy (CREATE DATABASE included):
-#   segstream:   dump-stream --schema --jobs 2 | zpipe | zpipe -d | load-stream --schema --jobs 2
+# A full migration, schema and indexes included, of one test database (pgbench at SCALE
+# with foreign keys, plus a mixed-type table of MIXED rows with two indexes: 1.5 GB on disk
+# at the defaults) into an empty server, four ways, each timed from nothing to a complete
+# copy (CREATE DATABASE included), in ROUNDS rounds that alternate the methods:
+#   segstream:   dump-stream --schema --jobs 2 | load-stream --schema --create-db --jobs 2
 #   plain:       pg_dump | psql
 #   directory:   pg_dump -Fd -j2 then pg_restore -j2
-#   pgcopydb:    pgcopydb clone --table-jobs 2 --index-jobs 2
-# Prints wall times and the ratios to segstream; writes docs/benchmarks-schema.md.
-#   bench/migrate.sh [SCALE]    (default 12: about 1.1 GB on disk with indexes)
+#   pgcopydb:    pgcopydb clone --table-jobs 2 --index-jobs 2 (Debian's pgcopydb)
+# Each run is checked complete: every table's row count and content hash, and the target's
+# index and constraint counts, equal the source's. Reports the median wall time, the client
+# CPU (user + system of every client process: the dump, load, pg_restore, psql, pgcopydb
+# children; not the servers') per GB moved, and the ratios; writes docs/benchmarks-schema.md.
+#   bench/migrate.sh [SCALE [MIXED]]    ROUNDS=3 by default
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${SEGSTREAM_BIN:-$ROOT/build/bin}
-SCALE=${1:-12}
+SCALE=${1:-100}
+MIXED=${2:-2000000}
+ROUNDS=${ROUNDS:-3}
 OUT=${OUT:-$ROOT/docs/benchmarks-schema.md}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$BIN:$PATH" LC_ALL=C
 source "$ROOT/scripts/pg-cluster.sh"
 WORK=$(mktemp -d /tmp/segstream-bench-migrate.XXXXXX)
 chmod 777 "$WORK"
 trap 'pg_stop_all; rm -rf "$WORK"' EXIT
 
-now() { date +%s.%N; }
-elapsed() { printf '%.1f' "$(echo "$2 - $1" | bc -l)"; }
-ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
-
 pg_start src
 pg_start dst
 pg_psql src -c "CREATE DATABASE app"
 SRC=$(pg_conn src app)
-echo "bench: building the source database (scale $SCALE)" >&2
-# Several tables of different widths, secondary indexes, foreign keys and sequences, so the
-# post-data phase (index and constraint builds) is a real part of the work.
+echo "bench: building the source database (pgbench scale $SCALE, $MIXED mixed rows)" >&2
+"$PGBIN/pgbench" -i -q -s "$SCALE" --foreign-keys "$SRC" >/dev/null 2>&1
 pg_psql src app -c "
-  CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text, created timestamptz);
-  CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers(id),
-    amount numeric(12,2), status text, created timestamptz);
-  CREATE TABLE order_lines (order_id bigint REFERENCES orders(id), line int, sku text, qty int,
-    price numeric(10,2), PRIMARY KEY (order_id, line));
-  CREATE TABLE events (id bigserial PRIMARY KEY, at timestamptz, kind text, payload jsonb);
-  INSERT INTO customers (name, email, created) SELECT 'customer ' || g, 'c' || g || '@example.com',
-    timestamptz '2020-01-01' + g * interval '1 minute' FROM generate_series(1, 200000 * $SCALE / 10) g;
-  INSERT INTO orders (customer_id, amount, status, created) SELECT 1 + g % (200000 * $SCALE / 10),
-    (g % 100000) / 100.0, (ARRAY['new','paid','sent','done'])[1 + g % 4],
-    timestamptz '2021-01-01' + g * interval '10 seconds' FROM generate_series(1, 1500000 * $SCALE / 10) g;
-  INSERT INTO order_lines SELECT 1 + g / 3, g % 3, 'SKU-' || (g % 5000), 1 + g % 7, (g % 1000) / 10.0
-    FROM generate_series(0, 4500000 * $SCALE / 10 - 1) g;
-  INSERT INTO events (at, kind, payload) SELECT timestamptz '2022-01-01' + g * interval '1 second',
-    'kind' || g % 20, jsonb_build_object('g', g, 'text', md5(g::text)) FROM generate_series(1, 1500000 * $SCALE / 10) g;
-  CREATE INDEX orders_customer ON orders (customer_id);
-  CREATE INDEX orders_created ON orders (created);
-  CREATE INDEX lines_sku ON order_lines (sku);
-  CREATE INDEX events_at ON events (at);
-  CREATE INDEX events_kind ON events (kind);" >/dev/null
+  CREATE TABLE mixed (id bigint PRIMARY KEY, name text, amount numeric(12,2), ratio float8,
+    created timestamptz, flag boolean, tags text[], doc jsonb, ref uuid);
+  INSERT INTO mixed SELECT g, 'name ' || md5(g::text), (g % 100000) / 100.0, g / 7.0,
+    timestamptz '2020-01-01' + g * interval '1 second', g % 3 = 0,
+    ARRAY['t' || g % 10, 't' || g % 7], jsonb_build_object('g', g, 'h', md5(g::text)),
+    md5(g::text)::uuid FROM generate_series(1, $MIXED) g;
+  CREATE INDEX mixed_created ON mixed (created);" >/dev/null
 pg_psql src app -c "VACUUM ANALYZE"
 size=$(pg_psql src app -c "SELECT pg_size_pretty(pg_database_size('app'))")
+bytes=$(pg_psql src app -c "SELECT pg_database_size('app')")
 echo "bench: source database is $size" >&2
 
 drop_target() { pg_psql dst -c "DROP DATABASE IF EXISTS app"; }
 DST=$(pg_conn dst app)
 DST_ADMIN=$(pg_conn dst postgres)
-export SRC DST
+export SRC DST DST_ADMIN WORK
 
-# Row count and an order-independent sum of row hashes (cheaper than pg_table_hash at this size).
+TABLES="pgbench_accounts pgbench_branches pgbench_tellers pgbench_history mixed"
 table_sum() { pg_psql "$1" app -c "SELECT count(*), sum(hashtext(t::text)::bigint) FROM $2 t"; }
-check_equal() {
+object_counts() {
+  pg_psql "$1" app -c "SELECT (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+      WHERE c.relnamespace = 'public'::regnamespace),
+    (SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)"
+}
+SOURCE_OBJECTS=$(object_counts src)
+check_complete() {
   local t
-  for t in customers orders order_lines events; do
+  for t in $TABLES; do
     [ "$(table_sum src "$t")" = "$(table_sum dst "$t")" ] ||
       { echo "bench: $1: table $t differs" >&2; exit 1; }
   done
+  [ "$(object_counts dst)" = "$SOURCE_OBJECTS" ] ||
+    { echo "bench: $1: indexes|constraints $(object_counts dst), source $SOURCE_OBJECTS" >&2; exit 1; }
 }
 
-declare -A WALL
-run_case() {
-  local name=$1 cmd=$2 s e
-  drop_target
-  pg_psql dst -c "CHECKPOINT"
-  echo "bench: $name" >&2
-  s=$(now)
-  (cd "$WORK" && bash -o pipefail -c "$cmd")
-  e=$(now)
-  WALL[$name]=$(elapsed "$s" "$e")
-  echo "bench: $name ${WALL[$name]} s" >&2
-  check_equal "$name"
-  rm -rf "$WORK/dir"
-}
-
-SEG_CMD='dump-stream -d "$SRC" --schema --jobs 2 -q | zpipe | zpipe -d | load-stream -d "$DST" --create-db --schema --jobs 2 -q'
-export DST_ADMIN WORK
+SEG_CMD='dump-stream -d "$SRC" --schema --jobs 2 -q | load-stream -d "$DST" --create-db --schema --jobs 2 -q'
 PLAIN_CMD='psql "$DST_ADMIN" -X -q -c "CREATE DATABASE app" && pg_dump "$SRC" | psql "$DST" -X -q -v ON_ERROR_STOP=1 >/dev/null'
-DIR_CMD='pg_dump -Fd -j2 -f dir "$SRC" && pg_restore -C -j2 -d "$DST_ADMIN" dir'
+DIR_CMD='pg_dump -Fd -j2 -f "$WORK/dir" "$SRC" && pg_restore -C -j2 -d "$DST_ADMIN" "$WORK/dir"'
 COPYDB_CMD='psql "$DST_ADMIN" -X -q -c "CREATE DATABASE app" && pgcopydb clone --source "$SRC" --target "$DST" --table-jobs 2 --index-jobs 2 --dir "$WORK/pgcopydb" --no-owner >/dev/null 2>&1'
+NAMES=(segstream "pg_dump | psql" "pg_dump -Fd -j2 + pg_restore -j2")
+declare -A CMD=([segstream]=$SEG_CMD ["pg_dump | psql"]=$PLAIN_CMD
+  ["pg_dump -Fd -j2 + pg_restore -j2"]=$DIR_CMD ["pgcopydb clone"]=$COPYDB_CMD)
+command -v pgcopydb >/dev/null && NAMES+=("pgcopydb clone")
 
-run_case segstream "$SEG_CMD"
-run_case "pg_dump | psql" "$PLAIN_CMD"
-run_case "pg_dump -Fd -j2 + pg_restore -j2" "$DIR_CMD"
-if command -v pgcopydb >/dev/null; then
-  run_case "pgcopydb clone" "$COPYDB_CMD"
-fi
+declare -A WALLS CPUS
+run_case() {
+  local name=$1 times
+  drop_target
+  rm -rf "$WORK/dir" "$WORK/pgcopydb"
+  pg_psql dst -c "CHECKPOINT"
+  # %e wall, %U + %S the CPU of bash and every child it waited for: the client programs.
+  /usr/bin/time -o "$WORK/time" -f "%e %U %S" bash -o pipefail -c "${CMD[$name]}"
+  read -r wall user sys <"$WORK/time"
+  WALLS[$name]+="$wall "
+  CPUS[$name]+="$(echo "$user + $sys" | bc -l) "
+  echo "bench: $name: ${wall} s wall, $user + $sys s client CPU" >&2
+  check_complete "$name"
+}
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-seg=${WALL[segstream]}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq "$ROUNDS"); do
+  echo "bench: round $round of $ROUNDS" >&2
+  # Alternate the order so that no method always runs right after the same one.
+  if [ $((round % 2)) = 1 ]; then order=("${NAMES[@]}"); else
+    order=(); for ((i = ${#NAMES[@]} - 1; i >= 0; i--)); do order+=("${NAMES[$i]}"); done; fi
+  for name in "${order[@]}"; do run_case "$name"; done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+seg=$(median "${WALLS[segstream]}")
+gb=$(echo "$bytes / 1000000000" | bc -l)
 {
   echo "# Full migration with schema and indexes (bench/migrate.sh)"
   echo
-  echo "Source: one PostgreSQL 15 database of $size (4 tables, 5 secondary indexes, 2 foreign"
-  echo "keys, sequences), migrated into an empty database of a second local server; each run"
-  echo "starts with no target database and ends with every table's contents verified equal."
-  echo "Same machine, same run, 2 jobs wherever a tool has jobs. Machine: $(nproc) cores, shared."
+  echo "Source: one PostgreSQL 15 database of $size: pgbench at scale $SCALE with foreign"
+  echo "keys, and a $MIXED-row table of mixed types (text, numeric, float8, timestamptz,"
+  echo "boolean, text[], jsonb, uuid) with a primary key and one more index. Each run starts"
+  echo "with no target database and ends with every table's rows and hash, and the index and"
+  echo "constraint counts, checked equal to the source's. Same machine, same run, $ROUNDS rounds"
+  echo "alternating the order; 2 jobs wherever a tool has jobs. Machine: $(nproc) cores, load"
+  echo "average $load_before before and $load_after after."
   echo
-  echo "Command: \`bench/migrate.sh $SCALE\`"
+  echo "Command: \`ROUNDS=$ROUNDS bench/migrate.sh $SCALE $MIXED\`"
   echo
-  echo "| method | wall time (s) | ratio to segstream |"
-  echo "|---|---|---|"
-  for name in segstream "pg_dump | psql" "pg_dump -Fd -j2 + pg_restore -j2" "pgcopydb clone"; do
-    [ -n "${WALL[$name]:-}" ] || continue
-    echo "| ${name//|/\\|} | ${WALL[$name]} | $(ratio "${WALL[$name]}" "$seg") |"
+  echo "| method | median wall (s) | all runs (s) | its time / segstream's | client CPU per GB (core-s) |"
+  echo "|---|---|---|---|---|"
+  for name in "${NAMES[@]}"; do
+    w=$(median "${WALLS[$name]}")
+    c=$(median "${CPUS[$name]}")
+    printf '| %s | %s | %s | %.2f | %.2f |\n' "${name//|/\\|}" "$w" "${WALLS[$name]% }" \
+      "$(echo "$w / $seg" | bc -l)" "$(echo "$c / $gb" | bc -l)"
   done
   echo
   echo "Commands timed (SRC, DST: the source and target databases; DST_ADMIN: the target"
   echo "server's postgres database):"
   echo
   echo '```sh'
-  echo "$SEG_CMD"
-  echo "$PLAIN_CMD"
-  echo "$DIR_CMD"
-  echo "$COPYDB_CMD"
+  for name in "${NAMES[@]}"; do echo "${CMD[$name]}"; done
   echo '```'
-} > "$OUT"
+} >"$OUT"
 cat "$OUT"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # toc against what a user would otherwise run, in one run on one machine:
 #   toc --verify FILE   vs   cat FILE > /dev/null   (1 GiB uncompressed stream in page cache)
-#   toc FILE (indexed listing) wall time, and peak RSS of toc for both.
+#   toc FILE (indexed listing) wall time, and peak RSS of toc for both;
+#   toc FILE of streams written through a pipe (zpipe ... | cat > FILE), plain and zstd.
 # Usage: bench/toc.sh [BIN_DIR] [SIZE_MIB]   (defaults: build/bin, 1024)
 # Prints a Markdown report on stdout; docs/benchmarks-toc.md is its saved output.
 set -euo pipefail
@@ -17,6 +18,10 @@ ROWS=$(( SIZE_MIB * 1024 * 1024 / 132 / 4 ))
 "$BIN/gen-stream" --tables 4 --rows "$ROWS" --row-bytes "$ROW_BYTES" --index >"$F"
 BYTES=$(stat -c %s "$F")
 cat "$F" >/dev/null  # into the page cache
+# The same stream as a pipeline writes it: the writer never sees the file.
+PIPED=$DIR/piped.sgs PIPED_ZSTD=$DIR/piped-zstd.sgs
+"$BIN/zpipe" -c none <"$F" | cat >"$PIPED"
+"$BIN/zpipe" -c zstd <"$F" | cat >"$PIPED_ZSTD"
 
 ns() { date +%s%N; }
 # Best of N wall-clock runs of a command, in nanoseconds.
@@ -38,6 +43,8 @@ VERIFY_NS=$(best_of 5 "$BIN/toc" --verify "$F")
 VERIFY1_NS=$(best_of 5 "$BIN/toc" --verify -T 1 "$F")
 LIST_NS=$(best_of 20 "$BIN/toc" "$F")
 SCAN_NS=$(best_of 3 "$BIN/toc" --scan "$F")
+PIPED_NS=$(best_of 20 "$BIN/toc" "$PIPED")
+PIPED_ZSTD_NS=$(best_of 20 "$BIN/toc" "$PIPED_ZSTD")
 rss_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 VERIFY_RSS=$(rss_kib "$BIN/toc" --verify "$F")
 VERIFY1_RSS=$(rss_kib "$BIN/toc" --verify -T 1 "$F")
@@ -57,6 +64,8 @@ indexed: $BYTES bytes. Best of 5 runs (20 for listing, 3 for the scan).
 | \`toc --verify FILE\` | $(ms "$VERIFY_NS") ms | $(gbps "$BYTES" "$VERIFY_NS") GB/s | $(awk -v a="$VERIFY_NS" -v b="$CAT_NS" 'BEGIN { printf "%.2f", a / b }') | $((VERIFY_RSS / 1024)) MiB |
 | \`toc --verify -T 1 FILE\` (one thread) | $(ms "$VERIFY1_NS") ms | $(gbps "$BYTES" "$VERIFY1_NS") GB/s | $(awk -v a="$VERIFY1_NS" -v b="$CAT_NS" 'BEGIN { printf "%.2f", a / b }') | $((VERIFY1_RSS / 1024)) MiB |
 | \`toc FILE\` (index) | $(ms "$LIST_NS") ms | - | - | $((LIST_RSS / 1024)) MiB |
+| \`toc FILE\`, FILE written by \`zpipe -c none \| cat > FILE\` | $(ms "$PIPED_NS") ms | - | - | - |
+| \`toc FILE\`, FILE written by \`zpipe -c zstd \| cat > FILE\` ($(stat -c %s "$PIPED_ZSTD") bytes) | $(ms "$PIPED_ZSTD_NS") ms | - | - | - |
 | \`toc --scan FILE\` (no index) | $(ms "$SCAN_NS") ms | $(gbps "$BYTES" "$SCAN_NS") GB/s | $(awk -v a="$SCAN_NS" -v b="$CAT_NS" 'BEGIN { printf "%.2f", a / b }') | $((SCAN_RSS / 1024)) MiB |
 
 Targets: --verify at least 2 GB/s and within 2x of cat; indexed listing under 20 ms;
