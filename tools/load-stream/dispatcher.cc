@@ -136,7 +136,6 @@ bool Dispatcher::ReferencesDoneLocked(const Task& task) const {
 
 bool Dispatcher::StartableLocked(const Task& task) const {
   if (!ReferencesDoneLocked(task)) return false;
-  if (!options_.truncate) return true;
   if (truncate_group_.count(task.plan->qualified)) return group_truncate_ != Truncate::kInFlight;
   auto it = truncate_.find(task.plan->qualified);
   return it == truncate_.end() || it->second != Truncate::kInFlight;
@@ -182,6 +181,14 @@ void Dispatcher::ScheduleLocked() {
           t->truncate = true;
           t->truncate_sql = TruncateSqlLocked(*t);
           it->second = Truncate::kInFlight;
+        }
+      } else if (t->fresh) {
+        // Only the target's first task: whatever else comes for it waits, then appends.
+        auto [it, inserted] = truncate_.try_emplace(t->plan->qualified, Truncate::kInFlight);
+        if (inserted) {
+          t->truncate = true;
+          t->truncate_optional = true;
+          t->truncate_sql = "TRUNCATE ONLY " + t->plan->qualified;
         }
       }
       t->state = Task::State::kLive;

@@ -70,6 +70,11 @@ struct Task {
   std::string name;
   std::string resume_key;  // set with --resume: journal the commit under this key
   bool keep_rows = false;  // an earlier run committed parts of this table: never truncate
+  // Created empty by this run's pre-data and loaded in one part: TRUNCATE ONLY in its own
+  // transaction (cheap on an empty table) lets COPY FREEZE write the rows frozen and
+  // all-visible, so the index builds, ANALYZE and the first VACUUM after it do not rewrite
+  // every page to set hint bits. Other tasks of the target wait until it has committed.
+  bool fresh = false;
   // Targets whose rows this table's foreign keys check: it starts only once every part of
   // them that came earlier in the stream, or is announced and still to come, is done.
   std::vector<std::string> references;
@@ -79,7 +84,8 @@ struct Task {
   TableTrailer trailer;
   SpillFile spill;
   int job = -1;
-  bool truncate = false;  // this task empties the target first, with truncate_sql
+  bool truncate = false;           // this task empties the target first, with truncate_sql
+  bool truncate_optional = false;  // a failed TRUNCATE (privileges) only costs the FREEZE
   std::string truncate_sql;
   bool ended_before_start = false;  // all of its rows are in the spill file
   // Set by the job when the task is done:

@@ -337,7 +337,7 @@ Status LoadSession::OnEvent(const Event& ev) {
 Status LoadSession::OnStreamBegin(const Event& ev) {
   open_.clear();
   // A later stream may bring more rows of a table already committed: no index before them.
-  if (early_post_data_ && ++streams_begun_ > 1) early_post_data_->StopQueuing();
+  if (++streams_begun_ > 1 && early_post_data_) early_post_data_->StopQueuing();
   if (resume_.journal) {
     resume_.key = o_.resume_key.empty() ? DefaultResumeKey(*ev.stream) : o_.resume_key;
     std::string stale;
@@ -444,6 +444,11 @@ Status LoadSession::AddTask(const Event& ev, bool keep_rows) {
     return Status::Ok();
   }
   task->plan = plan.value();
+  // Made by this run's pre-data (so empty, and nobody else's yet), in one part, in the
+  // first stream (a later one may bring more rows for it), and not picked by -L (which may
+  // load rows into a table pre-data did not make).
+  task->fresh = schema_.pre_data_applied && streams_begun_ <= 1 && info.parts <= 1 && !keep_rows &&
+                !o_.use_list && !o_.truncate && !task->plan->partitioned;
   if (!o_.disable_triggers && load_order_.read())
     task->references = load_order_.References(task->plan->qualified);
   open_[ev.table_id] = sink_->Add(std::move(task));
@@ -576,6 +581,7 @@ Status LoadSession::ApplyPreData(const SqlSection& sql) {
   }
   RETURN_IF_ERROR(
       RestoreArchive(control_.get(), o_, schema_.pre_data->path(), format::section::kPreData, 1));
+  schema_.pre_data_applied = true;
   if (journal) RETURN_IF_ERROR(journal->MarkSection(resume_.key, format::section::kPreData));
   return Status::Ok();
 }

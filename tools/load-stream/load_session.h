@@ -38,6 +38,7 @@ struct SchemaSections {
   bool table_seen = false;  // a table began: pre-data can no longer come first
   bool warned_no_schema = false;
   std::unique_ptr<ArchiveAssembler> pre_data;
+  bool pre_data_applied = false;  // by this run (not skipped as journaled)
   std::unique_ptr<ArchiveAssembler> post_data;
   std::string post_data_key;  // resume key of the stream that carried post-data
   std::vector<SqlSection> sequences;

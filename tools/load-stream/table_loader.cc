@@ -151,6 +151,15 @@ Result<bool> TableLoader::PrepareTarget(const Task& task) {
   }
   for (const auto& sql : plan.before_copy_sql)
     RETURN_IF_ERROR(RunStatement(sql, "cannot prepare " + task.source));
+  if (task.truncate && task.truncate_optional) {
+    // In a savepoint, so that a refusal leaves the transaction usable; COPY FREEZE then runs
+    // in that same subtransaction, as it must.
+    RETURN_IF_ERROR(RunStatement("SAVEPOINT segstream_freeze", "cannot prepare " + task.source));
+    if (RunStatement(task.truncate_sql, "").ok()) return true;
+    RETURN_IF_ERROR(
+        RunStatement("ROLLBACK TO SAVEPOINT segstream_freeze", "cannot prepare " + task.source));
+    return emptied;
+  }
   if (task.truncate) {
     Status st = RunStatement(task.truncate_sql, "cannot truncate " + plan.qualified);
     // Referenced by a foreign key (feature_not_supported, as the server reports it).
