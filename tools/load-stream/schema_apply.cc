@@ -121,15 +121,7 @@ Result<std::string> ListArchiveWith(const std::string& pg_restore, const std::st
 
 // The listing's entry lines whose dump IDs are not in `skip`.
 std::string WithoutIds(const std::string& listing, const std::set<long>& skip) {
-  std::istringstream in(listing);
-  std::string line, out;
-  while (std::getline(in, line)) {
-    long id = 0;
-    size_t at = 0;
-    if (line.empty() || line[0] == ';' || !SplitListLine(line, &id, &at)) continue;
-    if (!skip.count(id)) out += line + "\n";
-  }
-  return out;
+  return FilterListing(listing, [&skip](long id) { return skip.count(id) == 0; });
 }
 
 Result<RestorePlan> PlanRestore(const LoadOptions& o, const std::string& pg_restore,

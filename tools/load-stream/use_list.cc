@@ -108,16 +108,20 @@ Result<UseList> ReadUseList(const std::string& path) {
   return list;
 }
 
-std::string SelectFromListing(const std::string& listing, const UseList& list) {
+std::string FilterListing(const std::string& listing, const std::function<bool(long id)>& keep) {
   std::istringstream in(listing);
   std::string line, out;
   while (std::getline(in, line)) {
     long id = 0;
     size_t at = 0;
     if (line.empty() || line[0] == ';' || !SplitListLine(line, &id, &at)) continue;
-    if (list.ids.count(id)) out += line + "\n";
+    if (keep(id)) out += line + "\n";
   }
   return out;
+}
+
+std::string SelectFromListing(const std::string& listing, const UseList& list) {
+  return FilterListing(listing, [&list](long id) { return list.ids.count(id) > 0; });
 }
 
 }  // namespace segstream::load

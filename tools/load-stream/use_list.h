@@ -5,6 +5,7 @@
 // rows of the tables named, the values of the sequences named.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -27,6 +28,8 @@ Result<UseList> ReadUseList(const std::string& path);
 // The lines of `listing` (pg_restore -l of one archive) whose dump IDs `list` selects, in
 // the listing's order: what pg_restore --use-list is given for that archive.
 std::string SelectFromListing(const std::string& listing, const UseList& list);
+// The entry lines of `listing` whose dump IDs `keep` keeps, in order; comments dropped.
+std::string FilterListing(const std::string& listing, const std::function<bool(long id)>& keep);
 
 // A line of pg_restore -l ("215; 1259 16385 TABLE public a postgres"): its dump ID, and where
 // the descriptor after the two catalog numbers ("TABLE public a postgres") starts. False for

@@ -14,7 +14,7 @@ namespace segstream::zpipe {
 struct TranscodeOptions {
   format::Codec codec = format::Codec::kZstd;  // kNone decompresses
   int level = 3;
-  int threads = 1;           // worker threads compressing frames; at least 1
+  int threads = 1;          // worker threads compressing frames; at least 1
   bool write_index = true;  // regenerate the INDEX for the re-encoded frames
 };
 
