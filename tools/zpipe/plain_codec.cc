@@ -167,7 +167,7 @@ Status CompressGzipParallel(BufferedSource* source, Output* out, const PlainOpti
     std::vector<uint8_t> in, out;
   };
   std::vector<std::unique_ptr<FrameCompressor>> compressors;
-  for (int i = 0; i < o.threads; ++i)
+  for (int i = 0; i < OrderedPool<Job>::Contexts(o.threads); ++i)
     compressors.push_back(std::make_unique<FrameCompressor>(Codec::kGzip, o.level));
   OrderedPool<Job> pool(
       o.threads, InFlightFrames(o.threads),
