@@ -172,7 +172,10 @@ Status CompressGzipParallel(BufferedSource* source, Output* out, const PlainOpti
   OrderedPool<Job> pool(
       o.threads, InFlightFrames(o.threads),
       [&](Job& job, int worker) { return compressors[worker]->Compress(job.in, &job.out); },
-      [&](Job& job) { return out->Write(job.out.data(), job.out.size()); });
+      [&](Job& job) { return out->Write(job.out.data(), job.out.size()); },
+      // Members are weighed too, so that the window that grows with the threads stays
+      // within the same memory as the segstream path's.
+      kInFlightBytes);
   Status read_status;
   bool any = false;
   for (;;) {
@@ -188,7 +191,7 @@ Status CompressGzipParallel(BufferedSource* source, Output* out, const PlainOpti
     Job* job = pool.Acquire();
     if (!job) break;
     job->in.assign(chunk->begin(), chunk->end());
-    pool.Submit(true);
+    pool.Submit(true, chunk->size());
     if (chunk->size() < kGzipMember) break;
   }
   RETURN_IF_ERROR(pool.Finish());
