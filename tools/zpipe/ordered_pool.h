@@ -6,13 +6,24 @@
 // Jobs also carry a weight (their bytes): once `weight_budget` is in flight the producer
 // waits too, so a run of huge jobs (frames of 1 GiB rows) cannot multiply by `capacity`.
 //
+// Helping: with two workers or more, a thread that would wait works instead: when the
+// window is full, Acquire() runs the oldest unclaimed job on the producer, Finish() runs
+// the tail, and the writer, while the job it must emit next is still being worked on, runs
+// a later one. On a quiet machine this changes little; on a contended one a worker that
+// lost its CPU no longer idles the other threads (issue 14: zpipe lost to pigz -p 2 and
+// zstd -T2 with the other core busy). So up to workers + 2 jobs run at once. `work` runs
+// with indices 0 to workers + 1 (`workers` is the producer, `workers + 1` the writer), and
+// callers keep Contexts(workers) per-thread contexts. With one worker nobody helps: reader,
+// worker and writer are then a balanced pipeline that helping only stalls (lz4 -T 1 was
+// 1.5x lz4(1) without it and 1.07x with it), and -T 1 stays one compressing thread.
+//
 // Failure: the first error (from work, emit, or Fail()) stops everything; Acquire() then
 // returns nullptr and Finish() returns that error. A work error is reported when its job
 // reaches the writer, so everything before it is still emitted, in order.
 //
 // Thread safety: Acquire/Submit/Fail/Finish from the producer thread only; `work` runs on
-// worker threads (with the worker's index, for per-thread codec contexts), `emit` on the
-// writer thread.
+// the workers, the producer and the writer (with the thread's index, for per-thread codec
+// contexts), `emit` on the writer thread.
 #pragma once
 
 #include <condition_variable>
@@ -37,6 +48,8 @@ class OrderedPool {
               uint64_t weight_budget = UINT64_MAX)
       : work_(std::move(work)),
         emit_(std::move(emit)),
+        producer_index_(workers),
+        helping_(workers >= 2),
         slots_(capacity),
         weight_budget_(weight_budget) {
     for (int i = 0; i < workers; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
@@ -49,16 +62,29 @@ class OrderedPool {
   OrderedPool(const OrderedPool&) = delete;
   OrderedPool& operator=(const OrderedPool&) = delete;
 
-  // The next slot, in order, once one is free; nullptr after a failure.
+  // How many per-thread contexts `work` may index: the workers, the producer, the writer.
+  static int Contexts(int workers) { return workers + 2; }
+
+  // The next slot, in order, once one is free; nullptr after a failure. While none is,
+  // the producer works on the oldest unclaimed job (when helping) rather than sleep.
   Job* Acquire() {
     MutexLock lock(mu_);
-    while (!failed_ && (acquired_ - emitted_ >= slots_.size() ||
-                        (acquired_ > emitted_ && weight_in_flight_ >= weight_budget_))) {
+    for (;;) {
+      if (failed_) return nullptr;
+      if (acquired_ - emitted_ < slots_.size() &&
+          (acquired_ == emitted_ || weight_in_flight_ < weight_budget_))
+        break;
+      if (Slot* s = helping_ ? ClaimLocked() : nullptr) {
+        lock.Unlock();
+        Run(*s, producer_index_);
+        lock.Lock();
+        MarkReadyLocked(*s);
+        continue;
+      }
       producer_waiting_ = true;
       lock.Wait(space_cv_);
+      producer_waiting_ = false;
     }
-    producer_waiting_ = false;
-    if (failed_) return nullptr;
     return &slots_[acquired_++ % slots_.size()].job;
   }
 
@@ -88,6 +114,15 @@ class OrderedPool {
   Status Finish() {
     {
       MutexLock lock(mu_);
+      // The tail: the producer has nothing left to read, so it works rather than wait.
+      while (helping_ && !failed_) {
+        Slot* s = ClaimLocked();
+        if (!s) break;
+        lock.Unlock();
+        Run(*s, producer_index_);
+        lock.Lock();
+        MarkReadyLocked(*s);
+      }
       done_ = true;
       work_cv_.notify_all();
       writer_cv_.notify_all();
@@ -121,26 +156,38 @@ class OrderedPool {
     if (writer_.joinable()) writer_.join();
   }
 
+  // The oldest submitted job that needs work and that nobody claimed yet, now claimed by
+  // the caller; nullptr if there is none.
+  Slot* ClaimLocked() REQUIRES(mu_) {
+    // Jobs the writer already emitted needed no work; their slots may be reused already.
+    if (next_work_ < emitted_) next_work_ = emitted_;
+    while (next_work_ < submitted_ && !slots_[next_work_ % slots_.size()].needs_work) ++next_work_;
+    if (failed_ || next_work_ == submitted_) return nullptr;
+    return &slots_[next_work_++ % slots_.size()];
+  }
+
+  // Runs a claimed job; call it without the lock: the slot is the caller's until it is
+  // marked ready, so its fields need none. (A helper that took the MutexLock to release it
+  // would hide the release from the thread-safety analysis.)
+  void Run(Slot& s, int index) { s.status = work_(s.job, index); }
+
+  void MarkReadyLocked(Slot& s) REQUIRES(mu_) {
+    s.ready = true;
+    if (&s == &slots_[emitted_ % slots_.size()]) writer_cv_.notify_one();
+  }
+
   void WorkerLoop(int index) {
     MutexLock lock(mu_);
     for (;;) {
-      // Jobs the writer already emitted needed no work; their slots may be reused already.
-      if (next_work_ < emitted_) next_work_ = emitted_;
-      while (next_work_ < submitted_ && !slots_[next_work_ % slots_.size()].needs_work)
-        ++next_work_;
-      if (failed_ || (done_ && next_work_ == submitted_)) return;
-      if (next_work_ == submitted_) {
-        lock.Wait(work_cv_);
+      if (Slot* s = ClaimLocked()) {
+        lock.Unlock();
+        Run(*s, index);
+        lock.Lock();
+        MarkReadyLocked(*s);
         continue;
       }
-      // The slot is this worker's until it is marked ready: its fields need no lock.
-      Slot& s = slots_[next_work_++ % slots_.size()];
-      lock.Unlock();
-      Status st = work_(s.job, index);
-      lock.Lock();
-      s.status = std::move(st);
-      s.ready = true;
-      if (&s == &slots_[emitted_ % slots_.size()]) writer_cv_.notify_one();
+      if (failed_ || done_) return;
+      lock.Wait(work_cv_);
     }
   }
 
@@ -155,6 +202,13 @@ class OrderedPool {
       }
       Slot& s = slots_[emitted_ % slots_.size()];
       if (!s.ready) {
+        if (Slot* w = helping_ ? ClaimLocked() : nullptr) {
+          lock.Unlock();
+          Run(*w, producer_index_ + 1);
+          lock.Lock();
+          MarkReadyLocked(*w);
+          continue;
+        }
         lock.Wait(writer_cv_);
         continue;
       }
@@ -179,6 +233,8 @@ class OrderedPool {
 
   WorkFn work_;
   EmitFn emit_;
+  const int producer_index_;  // the writer's is the next one
+  const bool helping_;
   Mutex mu_;
   // A slot's job is filled by the producer, transformed by one worker and emitted by the
   // writer, each without the lock: the counters below hand it from one to the next.

@@ -167,12 +167,15 @@ Status CompressGzipParallel(BufferedSource* source, Output* out, const PlainOpti
     std::vector<uint8_t> in, out;
   };
   std::vector<std::unique_ptr<FrameCompressor>> compressors;
-  for (int i = 0; i < o.threads; ++i)
+  for (int i = 0; i < OrderedPool<Job>::Contexts(o.threads); ++i)
     compressors.push_back(std::make_unique<FrameCompressor>(Codec::kGzip, o.level));
   OrderedPool<Job> pool(
       o.threads, InFlightFrames(o.threads),
       [&](Job& job, int worker) { return compressors[worker]->Compress(job.in, &job.out); },
-      [&](Job& job) { return out->Write(job.out.data(), job.out.size()); });
+      [&](Job& job) { return out->Write(job.out.data(), job.out.size()); },
+      // Members are weighed too, so that the window that grows with the threads stays
+      // within the same memory as the segstream path's.
+      kInFlightBytes);
   Status read_status;
   bool any = false;
   for (;;) {
@@ -188,7 +191,7 @@ Status CompressGzipParallel(BufferedSource* source, Output* out, const PlainOpti
     Job* job = pool.Acquire();
     if (!job) break;
     job->in.assign(chunk->begin(), chunk->end());
-    pool.Submit(true);
+    pool.Submit(true, chunk->size());
     if (chunk->size() < kGzipMember) break;
   }
   RETURN_IF_ERROR(pool.Finish());

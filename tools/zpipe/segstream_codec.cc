@@ -171,7 +171,7 @@ Status Pump(BufferedSource* source, StreamWriter* writer, const TranscodeOptions
             Progress* progress) {
   int threads = options.threads < 1 ? 1 : options.threads;
   std::vector<std::unique_ptr<Worker>> workers;
-  for (int i = 0; i < threads; ++i)
+  for (int i = 0; i < OrderedPool<FrameJob>::Contexts(threads); ++i)
     workers.push_back(std::make_unique<Worker>(options.codec, options.level));
   TrailerCheck check;
   bool verify = writer == nullptr;

@@ -20,8 +20,11 @@ struct TranscodeOptions {
 
 // Frames in flight at once for `threads` workers: enough to keep every worker busy while
 // the reader and writer run ahead and behind, and the whole of the memory bound (each slot
-// holds a stored and an output copy of one frame, each worker one more raw frame).
-inline size_t InFlightFrames(int threads) { return 4 * static_cast<size_t>(threads) + 4; }
+// holds a stored and an output copy of one frame, each thread one more raw frame). Eight
+// per worker, not four: one worker that loses its CPU on a busy machine holds back the
+// writer, and the others (and the threads helping them, ordered_pool.h) need room to run
+// ahead meanwhile. kInFlightBytes still caps the bytes.
+inline size_t InFlightFrames(int threads) { return 8 * static_cast<size_t>(threads) + 8; }
 // Stored bytes in flight beyond which the reader waits (reached only with frames far larger
 // than the default, i.e. huge rows); and the buffer size above which a buffer is released
 // after use rather than kept for the next frame.

@@ -199,6 +199,115 @@ TEST(OrderedPool, WorkErrorStopsInOrder) {
   ASSERT_EQ(seen.size(), 10u);  // everything before the bad job, nothing after
 }
 
+// Workers that have lost their CPU (here: blocked) must not idle the other threads: with
+// the window full, the producer and the writer run the unclaimed jobs themselves, the
+// window stays bounded, and the output stays in order.
+TEST(OrderedPool, ProducerAndWriterWorkWhileTheWorkersAreStalled) {
+  struct Job {
+    int n = 0;
+  };
+  constexpr int kWorkers = 2;
+  constexpr size_t kCapacity = 6;
+  std::atomic<int> helped{0}, workers_started{0};
+  std::atomic<bool> gave_up{false};
+  std::atomic<size_t> in_flight{0}, peak{0};
+  std::vector<int> seen;
+  OrderedPool<Job> pool(
+      kWorkers, kCapacity,
+      [&](Job&, int index) {
+        EXPECT_LT(index, OrderedPool<Job>::Contexts(kWorkers));
+        if (index >= kWorkers) {
+          ++helped;
+        } else if (workers_started++ < kWorkers) {
+          // Each worker's first job waits until the helpers have done others' work. The
+          // deadline turns a pool that never helps into a failure, not a hang.
+          for (int i = 0; helped < 4; ++i) {
+            if (i == 10000) {
+              gave_up = true;
+              break;
+            }
+            ::usleep(500);
+          }
+        }
+        return Status::Ok();
+      },
+      [&](Job& j) {
+        seen.push_back(j.n);
+        --in_flight;
+        return Status::Ok();
+      });
+  for (int i = 0; i < 100; ++i) {
+    Job* j = pool.Acquire();
+    ASSERT_NE(j, nullptr);
+    size_t now = ++in_flight;
+    if (now > peak) peak = now;
+    j->n = i;
+    pool.Submit(true);
+  }
+  ASSERT_TRUE(pool.Finish().ok());
+  EXPECT_FALSE(gave_up);
+  EXPECT_GE(helped.load(), 4);
+  EXPECT_LE(peak.load(), kCapacity);
+  ASSERT_EQ(seen.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
+}
+
+// An error in a job a helper ran is reported as a worker's would be: in order, after
+// everything submitted before it, and nothing after it.
+TEST(OrderedPool, HelperWorkErrorStopsInOrder) {
+  struct Job {
+    int n = 0;
+  };
+  std::atomic<int> failed_job{-1};
+  std::vector<int> seen;
+  OrderedPool<Job> pool(
+      2, 3,
+      [&](Job& j, int index) {
+        if (index < 2) {
+          ::usleep(2000);  // slow workers: the producer fills the window and starts helping
+          return Status::Ok();
+        }
+        int none = -1;
+        if (failed_job.compare_exchange_strong(none, j.n)) return Status::Corrupt("bad job");
+        return Status::Ok();
+      },
+      [&](Job& j) {
+        seen.push_back(j.n);
+        return Status::Ok();
+      });
+  for (int i = 0; i < 1000; ++i) {
+    Job* j = pool.Acquire();
+    if (!j) break;
+    j->n = i;
+    pool.Submit(true);
+  }
+  Status st = pool.Finish();
+  EXPECT_EQ(st.kind(), ErrorKind::kCorrupt);
+  ASSERT_GE(failed_job.load(), 0);  // a helper did run a job
+  ASSERT_EQ(seen.size(), static_cast<size_t>(failed_job.load()));
+  for (int i = 0; i < failed_job.load(); ++i) EXPECT_EQ(seen[i], i);
+}
+
+// With one worker (-T 1) the worker runs every job: one compressing thread, as asked.
+TEST(OrderedPool, OneWorkerIsNotHelped) {
+  struct Job {};
+  std::atomic<int> elsewhere{0};
+  OrderedPool<Job> pool(
+      1, 2,
+      [&](Job&, int index) {
+        if (index != 0) ++elsewhere;
+        ::usleep(200);
+        return Status::Ok();
+      },
+      [](Job&) { return Status::Ok(); });
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_NE(pool.Acquire(), nullptr);
+    pool.Submit(true);
+  }
+  ASSERT_TRUE(pool.Finish().ok());
+  EXPECT_EQ(elsewhere.load(), 0);
+}
+
 TEST(DetectFormat, RecognisesMagicBytes) {
   auto d = [](std::vector<uint8_t> b) { return DetectFormat(b); };
   EXPECT_EQ(d({}), InputFormat::kEmpty);
