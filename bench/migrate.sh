@@ -76,6 +76,12 @@ NAMES=(segstream "pg_dump | psql" "pg_dump -Fd -j2 + pg_restore -j2")
 declare -A CMD=([segstream]=$SEG_CMD ["pg_dump | psql"]=$PLAIN_CMD
   ["pg_dump -Fd -j2 + pg_restore -j2"]=$DIR_CMD ["pgcopydb clone"]=$COPYDB_CMD)
 command -v pgcopydb >/dev/null && NAMES+=("pgcopydb clone")
+# METHODS=split: segstream alone, with and without splitting the big table (the measurement
+# behind --split-larger-than's default).
+if [ "${METHODS:-}" = split ]; then
+  CMD["segstream, --split-larger-than off"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q --split-larger-than off}
+  NAMES=(segstream "segstream, --split-larger-than off")
+fi
 
 declare -A WALLS CPUS
 run_case() {

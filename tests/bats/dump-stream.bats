@@ -224,7 +224,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
   cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 }
 
-@test "by default tables over 256MB are split over the jobs; 'off' never splits" {
+@test "by default tables over 256MB and over their share are split over the jobs; 'off' never splits" {
   # The rule itself is unit-tested (split_test.cc); here, what the stream records of it.
   dump-stream -d "$(src)" -t big --jobs 2 > "$BATS_TEST_TMPDIR/auto.sgs"
   run toc --json "$BATS_TEST_TMPDIR/auto.sgs"

@@ -69,8 +69,11 @@ struct WorkItem {
   uint64_t bytes;  // estimated, for ordering
 };
 
-SplitRule ChooseSplitRule(const DumpOptions& o, const ServerFacts& facts) {
-  if (o.split_auto) return AutoSplitRule(facts.version_num, !facts.mpp.empty(), o.jobs);
+SplitRule ChooseSplitRule(const DumpOptions& o, const ServerFacts& facts,
+                          const std::vector<DumpTable>& tables) {
+  uint64_t total = 0;
+  for (const DumpTable& t : tables) total += t.relation_bytes;
+  if (o.split_auto) return AutoSplitRule(facts.version_num, !facts.mpp.empty(), o.jobs, total);
   return SplitRule{o.split_larger_than, o.split_larger_than, 1};
 }
 
@@ -300,7 +303,7 @@ Status RunDump(const DumpOptions& o) {
 
   ASSIGN_OR_RETURN(std::vector<ForeignKeyEdge> keys,
                    ReadForeignKeys(leader.get(), facts.profile.mpp()));
-  const SplitRule split_rule = ChooseSplitRule(o, facts);
+  const SplitRule split_rule = ChooseSplitRule(o, facts, tables);
   std::vector<WorkItem> items =
       ReferencedFirst(PlanWork(tables, facts.block_size, split_rule), keys);
   const int jobs =

@@ -51,7 +51,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_option("--split-larger-than", split,
                  "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel; "
                  "'off' (or 0) never splits; default 'auto': on PostgreSQL 14+ a table over "
-                 "256MB is split over all --jobs, in parts of at most 1GB");
+                 "256MB and over its share of the bytes (total / --jobs) is split over all "
+                 "--jobs, in parts of at most 1GB");
   app.add_option("--segment", o.segment, "record this stream as MPP segment ID");
   app.add_option("--segments", o.segments, "record the source cluster's segment count N");
   app.add_option("--segment-output", o.segment_output,

@@ -4,14 +4,17 @@
 
 namespace segstream::dump {
 
-SplitRule AutoSplitRule(int server_version_num, bool mpp, int jobs) {
+SplitRule AutoSplitRule(int server_version_num, bool mpp, int jobs, uint64_t total_bytes) {
   if (server_version_num < 140000 || mpp) return SplitRule{};
-  return SplitRule{kAutoSplitLargerThan, kAutoSplitPartBytes, std::max(1, jobs)};
+  jobs = std::max(1, jobs);
+  return SplitRule{kAutoSplitLargerThan, kAutoSplitPartBytes, jobs,
+                   total_bytes / static_cast<uint64_t>(jobs)};
 }
 
 std::vector<BlockRange> PlanSplit(uint64_t relation_bytes, uint64_t block_size,
                                   const SplitRule& rule) {
-  if (rule.larger_than == 0 || relation_bytes <= rule.larger_than || block_size == 0) {
+  if (rule.larger_than == 0 || relation_bytes <= rule.larger_than ||
+      relation_bytes <= rule.fair_share || block_size == 0) {
     return {BlockRange{}};
   }
   const uint64_t part_bytes = rule.part_bytes ? rule.part_bytes : rule.larger_than;

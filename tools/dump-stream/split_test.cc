@@ -31,7 +31,8 @@ TEST(PlanSplit, NeverMorePartsThanBlocks) {
 }
 
 TEST(AutoSplitRule, ATableOverTheThresholdKeepsEveryJobBusy) {
-  const SplitRule rule = AutoSplitRule(150000, /*mpp=*/false, /*jobs=*/4);
+  // The table is most of the dump.
+  const SplitRule rule = AutoSplitRule(150000, /*mpp=*/false, /*jobs=*/4, kAutoSplitLargerThan);
   // Under the threshold: one part, however many jobs.
   EXPECT_EQ(PlanSplit(kAutoSplitLargerThan, 8192, rule).size(), 1u);
   // Just over it: one part per job.
@@ -44,10 +45,17 @@ TEST(AutoSplitRule, NeverSplitsWhereRangesWouldRescanTheTable) {
   // Before PostgreSQL 14 a ctid condition is a filter on a full scan; MPP ctids are per
   // segment.
   for (const SplitRule& rule :
-       {AutoSplitRule(130000, false, 4), AutoSplitRule(150000, /*mpp=*/true, 4)})
+       {AutoSplitRule(130000, false, 4, 0), AutoSplitRule(150000, /*mpp=*/true, 4, 0)})
     EXPECT_EQ(PlanSplit(10 * kAutoSplitPartBytes, 8192, rule).size(), 1u);
   // One job gains nothing from parts smaller than kAutoSplitPartBytes.
-  EXPECT_EQ(PlanSplit(kAutoSplitPartBytes, 8192, AutoSplitRule(150000, false, 1)).size(), 1u);
+  EXPECT_EQ(PlanSplit(kAutoSplitPartBytes, 8192, AutoSplitRule(150000, false, 1, 0)).size(), 1u);
+}
+
+TEST(AutoSplitRule, OnlyATableOverItsShareOfTheJobsIsSplit) {
+  // 2 jobs, 2 GiB in all: a 900 MiB table leaves no job idle, a 1.2 GiB one does.
+  const SplitRule rule = AutoSplitRule(150000, false, 2, uint64_t{2} << 30);
+  EXPECT_EQ(PlanSplit(uint64_t{900} << 20, 8192, rule).size(), 1u);
+  EXPECT_EQ(PlanSplit(uint64_t{1200} << 20, 8192, rule).size(), 2u);
 }
 
 }  // namespace
