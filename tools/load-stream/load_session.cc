@@ -18,6 +18,8 @@ namespace segstream::load {
 
 namespace {
 
+constexpr int64_t kFreezeMinRows = 10000;
+
 constexpr const char* kTool = "load-stream";
 
 std::string TaskName(const Task& t) {
@@ -446,9 +448,12 @@ Status LoadSession::AddTask(const Event& ev, bool keep_rows) {
   task->plan = plan.value();
   // Made by this run's pre-data (so empty, and nobody else's yet), in one part, in the
   // first stream (a later one may bring more rows for it), and not picked by -L (which may
-  // load rows into a table pre-data did not make).
+  // load rows into a table pre-data did not make). Only where the source estimated enough
+  // rows to repay the two statements and the new file a TRUNCATE costs: 20,000 tiny tables
+  // would pay them 20,000 times for nothing.
   task->fresh = schema_.pre_data_applied && streams_begun_ <= 1 && info.parts <= 1 && !keep_rows &&
-                !o_.use_list && !o_.truncate && !task->plan->partitioned;
+                !o_.use_list && !o_.truncate && !task->plan->partitioned &&
+                info.estimated_rows >= kFreezeMinRows;
   if (!o_.disable_triggers && load_order_.read())
     task->references = load_order_.References(task->plan->qualified);
   open_[ev.table_id] = sink_->Add(std::move(task));
