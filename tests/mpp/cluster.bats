@@ -283,6 +283,15 @@ empty_tables() { for t in $TABLES; do q "$1" "TRUNCATE $SCHEMA.$t"; done; }
   [ -z "$(ls -A "$D")" ]
 }
 
+@test "a plain dump through the coordinator with --schema: Greenplum 6's pg_dump has no --snapshot" {
+  [ -n "${GPHOME:-}" ] || skip "GPHOME is not set: Greenplum's pg_dump cannot be found"
+  run --separate-stderr dump-stream -d "$A" -n $SCHEMA --schema -o "$D/plain.sgs"
+  assert_success
+  run toc --json "$D/plain.sgs"
+  assert_success
+  [ "$(jq -c '.streams[0].sql_sections' <<<"$output")" = '["pre-data","post-data","sequences"]' ]
+}
+
 @test "--schema takes Greenplum's own pg_dump: a new cluster gets the tables with their distribution" {
   [ -n "${GPHOME:-}" ] || skip "GPHOME is not set: Greenplum's pg_dump cannot be found"
   dump-stream -d "$A" -n $SCHEMA --schema --segment-output "$D/seg%d.sgs" -o "$D/coord.sgs"

@@ -64,8 +64,10 @@ Result<TempFile> DumpSchemaSection(PGconn* conn, const ServerProfile& server, co
   if (server.version_num >= 100000) spec.argv.push_back("--no-sync");
   if (!o.conn.role.empty()) spec.argv.push_back("--role=" + o.conn.role);
   if (server.mpp()) spec.argv.push_back("--exclude-schema=gp_toolkit");
-  // A Greenplum coordinator exports no snapshot: pg_dump then takes its own.
-  if (!snapshot.empty()) spec.argv.push_back("--snapshot=" + snapshot);
+  // Greenplum 6's own pg_dump (9.4) has no --snapshot, though its coordinator exports one:
+  // pg_dump then takes its own, as it does where no snapshot was exported.
+  const bool dump_takes_snapshot = server.mpp() && server.version_num < 100000;
+  if (!snapshot.empty() && !dump_takes_snapshot) spec.argv.push_back("--snapshot=" + snapshot);
   // Not --schema-only for post-data: that would also drop the REFRESH of materialized views,
   // which pg_dump files under post-data; table rows are in the data section either way.
   // Pre-data keeps it, leaving out the large objects' shells (lo_create, owner, grants),
