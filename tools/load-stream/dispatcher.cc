@@ -187,7 +187,6 @@ void Dispatcher::ScheduleLocked() {
         auto [it, inserted] = truncate_.try_emplace(t->plan->qualified, Truncate::kInFlight);
         if (inserted) {
           t->truncate = true;
-          t->truncate_optional = true;
           t->truncate_sql = "TRUNCATE ONLY " + t->plan->qualified;
         }
       }

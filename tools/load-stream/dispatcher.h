@@ -84,8 +84,7 @@ struct Task {
   TableTrailer trailer;
   SpillFile spill;
   int job = -1;
-  bool truncate = false;           // this task empties the target first, with truncate_sql
-  bool truncate_optional = false;  // a failed TRUNCATE (privileges) only costs the FREEZE
+  bool truncate = false;  // this task empties the target first, with truncate_sql
   std::string truncate_sql;
   bool ended_before_start = false;  // all of its rows are in the spill file
   // Set by the job when the task is done:

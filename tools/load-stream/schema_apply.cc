@@ -240,6 +240,7 @@ std::vector<std::string> PgRestore::CommonArgs(const LoadOptions& o) const {
 Result<PgRestore> PgRestoreFor(PGconn* conn, const LoadOptions& o) {
   ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
   PgRestore restore;
+  restore.server_version_num = server.version_num;
   restore.connection = ChildConnectionFor(conn, "", server.version_num < 100000);
   ASSIGN_OR_RETURN(restore.program, ClientProgramFor(server, o.pg_bindir, "pg_restore"));
   return restore;
@@ -270,7 +271,6 @@ Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::
 
 Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& path,
                       const std::string& section, int jobs, const std::set<long>& skip) {
-  ASSIGN_OR_RETURN(ServerProfile server, ReadServerProfile(conn));
   ASSIGN_OR_RETURN(PgRestore restore, PgRestoreFor(conn, o));
   const std::string& pg_restore = restore.program;
   ChildSpec spec;
@@ -292,7 +292,7 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
     spec.echo_stderr = true;
   }
   if (cleaning) {
-    RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, server.version_num, plan.listing));
+    RETURN_IF_ERROR(DropKeysBetweenCleanedTables(conn, restore.server_version_num, plan.listing));
     spec.argv.push_back("--clean");
     if (o.if_exists) spec.argv.push_back("--if-exists");
   }

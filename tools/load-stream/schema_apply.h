@@ -28,6 +28,7 @@ Status ApplyGlobals(const ConnOptions& conn, const std::string& sql, bool quiet)
 struct PgRestore {
   std::string program;
   ChildConnection connection;
+  int server_version_num = 0;
   // The arguments every run gets: --dbname, --role, --no-owner, --no-privileges.
   std::vector<std::string> CommonArgs(const LoadOptions& o) const;
 };

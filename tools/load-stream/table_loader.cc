@@ -151,7 +151,7 @@ Result<bool> TableLoader::PrepareTarget(const Task& task) {
   }
   for (const auto& sql : plan.before_copy_sql)
     RETURN_IF_ERROR(RunStatement(sql, "cannot prepare " + task.source));
-  if (task.truncate && task.truncate_optional) {
+  if (task.truncate && task.fresh) {  // a failed TRUNCATE (privileges) only costs the FREEZE
     // In a savepoint, so that a refusal leaves the transaction usable; COPY FREEZE then runs
     // in that same subtransaction, as it must.
     RETURN_IF_ERROR(RunStatement("SAVEPOINT segstream_freeze", "cannot prepare " + task.source));
