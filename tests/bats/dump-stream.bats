@@ -188,6 +188,44 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
   [ "$(pg_table_hash ddst rt '"Mixed Case"')" = "$(pg_table_hash dsrc app '"Mixed Case"')" ]
 }
 
+@test "--format auto: binary for built-in types, text when a column's type is not portable" {
+  pg_psql dsrc app -c "
+    CREATE TYPE mood AS ENUM ('calm', 'busy');
+    CREATE TYPE uuid AS (a int);  -- a user type named like a built-in one
+    CREATE TABLE moods(id int, m mood);
+    CREATE TABLE fake_uuid(u public.uuid);
+    CREATE TABLE wide(v varchar(20), a int[], n numeric(12,2), j jsonb, r regclass);
+    CREATE TABLE arrays(t text[], ts timestamptz[], u pg_catalog.uuid[])"
+  dump-stream -d "$(src)" -t orders -t arrays -o "$BATS_TEST_TMPDIR/auto.sgs"
+  toc "$BATS_TEST_TMPDIR/auto.sgs" | grep -q 'copy format  binary'
+  for t in moods fake_uuid wide; do
+    dump-stream -d "$(src)" -t orders -t "$t" -o "$BATS_TEST_TMPDIR/$t.sgs"
+    toc "$BATS_TEST_TMPDIR/$t.sgs" | grep -q 'copy format  text' || { echo "$t was not text"; false; }
+  done
+  dump-stream -d "$(src)" -t orders -F text -o "$BATS_TEST_TMPDIR/text.sgs"
+  toc "$BATS_TEST_TMPDIR/text.sgs" | grep -q 'copy format  text'
+  dump-stream -d "$(src)" -t arrays -F auto -o "$BATS_TEST_TMPDIR/auto2.sgs"
+  toc "$BATS_TEST_TMPDIR/auto2.sgs" | grep -q 'copy format  binary'
+}
+
+@test "a binary stream loads into other type modifiers, and is refused by other types with a hint" {
+  pg_psql dsrc app -c "CREATE TABLE IF NOT EXISTS sized(v varchar(20), n numeric(12,2));
+    INSERT INTO sized VALUES ('abc', 1.25), (NULL, NULL)"
+  dump-stream -d "$(src)" -t sized -F binary -o "$BATS_TEST_TMPDIR/sized.sgs"
+  pg_psql ddst -c "DROP DATABASE IF EXISTS mods" -c "CREATE DATABASE mods"
+  pg_psql ddst mods -c "CREATE TABLE sized(v varchar(30), n numeric(14,3))"
+  load-stream -d "$(pg_conn ddst mods)" -q "$BATS_TEST_TMPDIR/sized.sgs"
+  run pg_psql ddst mods -c "SELECT v, n FROM sized WHERE v IS NOT NULL"
+  assert_output "abc|1.250"
+  pg_psql ddst mods -c "DROP TABLE sized; CREATE TABLE sized(v text, n numeric)"
+  run --separate-stderr load-stream -d "$(pg_conn ddst mods)" -q "$BATS_TEST_TMPDIR/sized.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"column v is character varying(20) in the stream but text"* ]]
+  [[ "$stderr" == *"--format text"* ]]
+  run pg_psql ddst mods -c "SELECT count(*) FROM sized"
+  assert_output 0
+}
+
 @test "a table named x\"; DROP TABLE y; -- round-trips as a name and executes nothing" {
   dump-stream -d "$(src)" -t '"x""; DROP TABLE y; --"' > "$BATS_TEST_TMPDIR/x.sgs"
   run stream_tables "$BATS_TEST_TMPDIR/x.sgs"

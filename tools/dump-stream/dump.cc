@@ -20,6 +20,7 @@
 #include "lib/common/stream/schema_archive.h"
 #include "lib/common/stream/stream_writer.h"
 #include "tools/dump-stream/catalog.h"
+#include "tools/dump-stream/copy_format_choice.h"
 #include "tools/dump-stream/copy_out.h"
 #include "tools/dump-stream/large_objects.h"
 #include "tools/dump-stream/schema_dump.h"
@@ -299,6 +300,10 @@ Status RunDump(const DumpOptions& o) {
                    TakeSqlSections(leader.get(), facts, o, snapshot, large_objects.has_value()));
   if (!o.WantsRows()) tables.clear();
   if (sections.schema) RETURN_IF_ERROR(AddIndexNames(leader.get(), &tables));
+  CopyFormat copy_format = o.copy_format;
+  if (o.copy_format_auto) {
+    ASSIGN_OR_RETURN(copy_format, ChooseCopyFormat(leader.get(), facts, tables));
+  }
   if (large_objects) tables.push_back(std::move(*large_objects));
 
   ASSIGN_OR_RETURN(std::vector<ForeignKeyEdge> keys,
@@ -310,7 +315,7 @@ Status RunDump(const DumpOptions& o) {
       std::max(1, std::min<int>(o.jobs, static_cast<int>(std::max<size_t>(1, items.size()))));
   ASSIGN_OR_RETURN(std::vector<PgConnPtr> job_conns, OpenJobConnections(o, facts, snapshot, jobs));
 
-  StreamInfo info = NewStreamInfo(leader.get(), facts, o.copy_format);
+  StreamInfo info = NewStreamInfo(leader.get(), facts, copy_format);
   info.snapshot = snapshot;
   info.segment = o.segment;
   info.segments = o.segments;
@@ -342,7 +347,7 @@ Status RunDump(const DumpOptions& o) {
         WriteArchiveSection(&writer, format::section::kPostData, sections.post_data.path()));
   }
   // A failure leaves no stream trailer: readers see a truncated stream.
-  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, o.copy_format, &writer, &progress));
+  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, copy_format, &writer, &progress));
   if (sections.sequences) RETURN_IF_ERROR(writer.WriteSql(*sections.sequences));
 
   RETURN_IF_ERROR(writer.Finish());

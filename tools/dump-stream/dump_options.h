@@ -21,6 +21,7 @@ struct DumpOptions {
   std::string lock_wait_timeout;  // a PostgreSQL interval/ms value; "" waits forever
   TableSelection selection;       // -t -n -T -N and the table files
   CopyFormat copy_format = CopyFormat::kText;
+  bool copy_format_auto = true;  // --format auto (the default): ChooseCopyFormat decides
   // --split-larger-than: with split_auto (the default) the size rule is AutoSplitRule's;
   // otherwise tables over split_larger_than bytes are split (0: never).
   bool split_auto = true;

@@ -47,7 +47,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                  "default: wait)");
   o.selection.AddOptions(app, "dump", /*one_value_each=*/false);
   std::string format_name;
-  app.add_option("-F,--format", format_name, "COPY format: text (default), csv or binary");
+  app.add_option("-F,--format", format_name,
+                 "COPY format: auto (default: binary where every column type is portable, else "
+                 "text), text, csv or binary");
   app.add_option("--split-larger-than", split,
                  "split tables larger than SIZE (e.g. 1GB) into CTID ranges dumped in parallel; "
                  "'off' (or 0) never splits; default 'auto': on PostgreSQL 14+ a table over "
@@ -101,11 +103,12 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::InstallTerminationHandling("dump-stream");
   if (auto st = segstream::ProgressFromFlag(progress, &o.progress); !st.ok())
     return segstream::ReportError(kTool, st);
-  if (!format_name.empty()) {
+  if (!format_name.empty() && format_name != "auto") {
+    o.copy_format_auto = false;
     auto format = segstream::ParseCopyFormat(format_name);
     if (!format)
       return segstream::ReportError(
-          kTool, segstream::Status::Usage("--format takes text, csv or binary, not '" +
+          kTool, segstream::Status::Usage("--format takes auto, text, csv or binary, not '" +
                                           format_name + "'"));
     o.copy_format = *format;
   }

@@ -150,4 +150,17 @@ Result<std::string> TypeResolver::Resolve(const std::string& column, const std::
   return canonical;
 }
 
+std::string WithoutTypeModifiers(const std::string& type) {
+  std::string out;
+  int depth = 0;
+  bool quoted = false;
+  for (char c : type) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && c == '(') ++depth;
+    if (depth == 0) out += c;
+    if (!quoted && c == ')' && depth > 0) --depth;
+  }
+  return out;
+}
+
 }  // namespace segstream::load

@@ -23,6 +23,12 @@ struct LexedType {
 // kCorrupt when `text` is not a type name as format_type() would write it.
 Result<LexedType> LexTypeName(const std::string& text);
 
+// `type` with its modifier groups removed: "character varying(20)[]" -> "character
+// varying[]", "timestamp(3) without time zone" -> "timestamp without time zone". Binary COPY
+// needs the same type on both ends but not the same modifiers: the receive function checks
+// the target's (length, precision) as the input function would.
+std::string WithoutTypeModifiers(const std::string& type);
+
 class TypeResolver {
  public:
   // `conn` is borrowed and must outlive the resolver.

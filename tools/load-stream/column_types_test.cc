@@ -99,5 +99,17 @@ TEST(LexTypeName, NamesAlonePassTheLexer) {
   EXPECT_EQ(LexTypeName("text collate \"C\"")->text, "text collate \"C\"");
 }
 
+TEST(WithoutTypeModifiers, DropsEveryModifierGroupButKeepsQuotedNames) {
+  EXPECT_EQ(WithoutTypeModifiers("character varying(20)"), "character varying");
+  EXPECT_EQ(WithoutTypeModifiers("character varying(20)[]"), "character varying[]");
+  EXPECT_EQ(WithoutTypeModifiers("numeric(12,2)"), "numeric");
+  EXPECT_EQ(WithoutTypeModifiers("timestamp(3) without time zone"), "timestamp without time zone");
+  EXPECT_EQ(WithoutTypeModifiers("integer"), "integer");
+  EXPECT_EQ(WithoutTypeModifiers("public.\"odd(type\""), "public.\"odd(type\"");
+  // Unbalanced input (a hostile stream) loses what follows and never reads out of bounds.
+  EXPECT_EQ(WithoutTypeModifiers("numeric((("), "numeric");
+  EXPECT_EQ(WithoutTypeModifiers("numeric)))"), "numeric)))");
+}
+
 }  // namespace
 }  // namespace segstream::load

@@ -1,5 +1,7 @@
 #include "tools/load-stream/target_tables.h"
 
+#include "tools/load-stream/column_types.h"
+
 #include "lib/common/format/large_objects.h"
 #include "lib/common/pg/table_filter.h"
 
@@ -180,10 +182,12 @@ Status TargetResolver::CheckColumns(const TableInfo& info, CopyFormat copy_forma
                             qualified + " is generated and cannot be loaded");
     // Binary COPY reads each field with the target type's receive function, so the types
     // must be the same; text and csv go through the input functions, which convert.
-    if (copy_format == CopyFormat::kBinary && it->second.type != c.type)
-      return Status::Server("incompatible columns: column " + QuoteIdent(c.name) + " is " + c.type +
-                            " in the stream but " + it->second.type + " in " + qualified +
-                            " (binary format needs identical types)");
+    if (copy_format == CopyFormat::kBinary &&
+        WithoutTypeModifiers(it->second.type) != WithoutTypeModifiers(c.type))
+      return Status::Server(
+          "incompatible columns: column " + QuoteIdent(c.name) + " is " + c.type +
+          " in the stream but " + it->second.type + " in " + qualified +
+          " (binary format needs the same types; dump with --format text to convert)");
   }
   return Status::Ok();
 }
