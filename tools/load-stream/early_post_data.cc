@@ -1,5 +1,7 @@
 #include "tools/load-stream/early_post_data.h"
 
+#include <algorithm>
+
 #include <sstream>
 
 #include "tools/load-stream/use_list.h"
@@ -133,8 +135,10 @@ void EarlyPostData::BuildLoop() {
     std::string lines = plan_.lines[table];
     const std::set<long>& ids = plan_.ids[table];
     handed_.insert(ids.begin(), ids.end());
+    // A table's indexes build concurrently: its big primary key need not wait for the rest.
+    const int jobs = static_cast<int>(std::min<size_t>(ids.size(), std::max(1, options_->jobs)));
     lock.Unlock();
-    Status st = RestoreListed(restore_, *options_, archive_, lines);
+    Status st = RestoreListed(restore_, *options_, archive_, lines, jobs);
     lock.Lock();
     if (!st.ok() && first_error_.ok())
       first_error_ = std::move(st).Prefix("indexes of " + QuoteIdent(table.first) + "." +

@@ -254,10 +254,11 @@ Result<std::string> ListArchive(const PgRestore& restore, const LoadOptions& o,
 }
 
 Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::string& path,
-                     const std::string& listing) {
+                     const std::string& listing, int jobs) {
   ASSIGN_OR_RETURN(TempFile list, WriteListFile(listing));
   ChildSpec spec;
   spec.argv = {restore.program, "--exit-on-error", "--use-list=" + list.path()};
+  if (jobs > 1) spec.argv.push_back("--jobs=" + std::to_string(jobs));
   for (auto& a : restore.CommonArgs(o)) spec.argv.push_back(std::move(a));
   if (o.verbose) {
     spec.argv.push_back("--verbose");

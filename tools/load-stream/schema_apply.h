@@ -45,9 +45,11 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
                       const std::string& section, int jobs, const std::set<long>& skip = {});
 
 // pg_restore --use-list of exactly `listing`'s lines (pg_restore --list lines of the archive
-// at `path`), in one run on one connection: --exit-on-error, and -v's lines with --verbose.
+// at `path`), in one run: --exit-on-error, and -v's lines with --verbose. `jobs` > 1 builds
+// the entries on that many connections at once (a table's indexes in parallel, as pgcopydb's
+// --index-jobs does).
 Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::string& path,
-                     const std::string& listing);
+                     const std::string& listing, int jobs = 1);
 
 // Post-data of a resumed load whose earlier run started it (pg_restore --jobs is not one
 // transaction, so part of it may be there): its SQL statement by statement on a connection
