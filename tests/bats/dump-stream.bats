@@ -45,7 +45,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
 @test "bad --format is a usage error" {
   run --separate-stderr dump-stream -d "$(src)" --format xml
   assert_failure 2
-  [[ "$stderr" == *"--format takes text, csv or binary"* ]]
+  [[ "$stderr" == *"--format takes auto, text, csv or binary"* ]]
   [ -z "$output" ]
 }
 
@@ -154,7 +154,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
 }
 
 @test "text output is exactly what COPY produces, with generated columns left out" {
-  dump-stream -d "$(src)" -t orders -o "$BATS_TEST_TMPDIR/t.sgs"
+  dump-stream -d "$(src)" -t orders -F text -o "$BATS_TEST_TMPDIR/t.sgs"
   run toc --json "$BATS_TEST_TMPDIR/t.sgs"
   [ "$(echo "$output" | jq -r '.streams[0].header.copy_format')" = text ]
   [ "$(echo "$output" | jq -r '.streams[0].header.session_settings.TimeZone')" = UTC ]
@@ -227,7 +227,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
 }
 
 @test "a table named x\"; DROP TABLE y; -- round-trips as a name and executes nothing" {
-  dump-stream -d "$(src)" -t '"x""; DROP TABLE y; --"' > "$BATS_TEST_TMPDIR/x.sgs"
+  dump-stream -d "$(src)" -t '"x""; DROP TABLE y; --"' -F text > "$BATS_TEST_TMPDIR/x.sgs"
   run stream_tables "$BATS_TEST_TMPDIR/x.sgs"
   assert_output 'public."x""; DROP TABLE y; --"'
   run pg_psql dsrc app -c "SELECT a FROM y"
@@ -250,7 +250,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
 }
 
 @test "--split-larger-than dumps one table as CTID-range parts that add up" {
-  dump-stream -d "$(src)" -t big --split-larger-than 512k --jobs 2 > "$BATS_TEST_TMPDIR/sp.sgs"
+  dump-stream -d "$(src)" -t big --split-larger-than 512k --jobs 2 -F text > "$BATS_TEST_TMPDIR/sp.sgs"
   run toc --json "$BATS_TEST_TMPDIR/sp.sgs"
   local parts
   parts=$(echo "$output" | jq '[.streams[0].tables[] | select(.table == "public.big")] | length')
@@ -311,7 +311,7 @@ stream_tables() { toc --json "$1" | jq -r '.streams[].tables[].table' | sort -u;
     sleep 0.1
     tries=$((tries + 1))
   done
-  dump-stream -d "$(src)" -t 'cons_?' --jobs 2 > "$BATS_TEST_TMPDIR/cons.sgs"
+  dump-stream -d "$(src)" -t 'cons_?' --jobs 2 -F text > "$BATS_TEST_TMPDIR/cons.sgs"
   local after
   after=$(pg_psql dsrc app -c 'SELECT count(*) FROM cons_b')
   kill "$writer" 2>/dev/null || true
