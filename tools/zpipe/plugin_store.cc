@@ -189,16 +189,17 @@ class RemoteStore : public ObjectStore {
     if (!st.ok()) {
       // Nothing more is sent; the partial file is removed, best effort.
       child.CloseOurEnd();
-      (void)child.Wait();
+      auto rc = child.Wait();
       (void)Run("rm -f -- " + Q(partial), "remove " + partial);
+      // "Downstream closed" only says the command went away; its exit status says why.
+      if (st.downstream_closed() && rc.ok() && *rc != 0) return UploadFailed(path, *rc);
       return st;
     }
     child.CloseOurEnd();
     ASSIGN_OR_RETURN(int rc, child.Wait());
     if (rc != 0) {
       (void)Run("rm -f -- " + Q(partial), "remove " + partial);
-      return Status::Io("upload to " + Where(path) + " failed (remote command exit status " +
-                        std::to_string(rc) + ")");
+      return UploadFailed(path, rc);
     }
     return Run("mv -f -- " + Q(partial) + " " + Q(path), "rename into " + Where(path));
   }
@@ -218,7 +219,9 @@ class RemoteStore : public ObjectStore {
     child.CloseOurEnd();
     ASSIGN_OR_RETURN(int rc, child.Wait());
     if (rc == kRemoteMissing) return Status::Io(NotFound(Where(path)));
-    if (!st.ok()) return st;
+    // A command that failed (a dropped connection) explains a short read better than the
+    // reader's "truncated"; a closed stdout of ours explains the command's SIGPIPE.
+    if (!st.ok() && (rc == 0 || st.downstream_closed())) return st;
     if (rc != 0)
       return Status::Io("reading " + Where(path) + " failed (remote command exit status " +
                         std::to_string(rc) + ")");
@@ -244,6 +247,10 @@ class RemoteStore : public ObjectStore {
 
  private:
   static std::string Q(const std::string& s) { return ShellQuote(s); }
+  Status UploadFailed(const std::string& path, int rc) const {
+    return Status::Io("upload to " + Where(path) + " failed (remote command exit status " +
+                      std::to_string(rc) + ")");
+  }
   std::string Where(const std::string& path) const {
     return EscapeForMessage(path) + " (through '" + EscapeForMessage(JoinCommand()) + "')";
   }
