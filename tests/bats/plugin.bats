@@ -117,6 +117,10 @@ stored() { echo "$STORE/backups/20240101/$TS/$1.sgs"; }
   [[ "$stderr" == *"backup_data takes CONFIG KEY"* ]]
   run --separate-stderr $PLUGIN plugin_api_version extra
   assert_failure 2
+  # -h is pg_dump's host in the suite, never help
+  run --separate-stderr $PLUGIN -h
+  assert_failure 2
+  [ "${stderr_lines[0]}" = "gpbackup_segstream_plugin: error: unknown option '-h'" ]
 }
 
 @test "backup_data stores any bytes as a segstream that toc verifies, and restore_data gives them back" {

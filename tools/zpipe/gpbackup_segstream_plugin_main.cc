@@ -15,7 +15,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::IgnoreSigpipe();
   segstream::InstallTerminationHandling(pl::kToolName);
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+  // --help only: -h is pg_dump's host in the suite, never help (issue 15's one CLI style).
+  if (!args.empty() && args[0] == "--help") {
     std::fputs(pl::PluginHelp().c_str(), stdout);
     return segstream::kExitOk;
   }
