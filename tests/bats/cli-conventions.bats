@@ -1,11 +1,16 @@
 #!/usr/bin/env bats
 # The command-line conventions every binary shares (design.md): --help on stdout and exit 0,
 # one --version line naming the tool and the suite, a parse error as one "TOOL: error:" line
-# on stderr with exit status 2, and one wording for a bad --progress. One loop over all six
+# on stderr with exit status 2, and one wording for a bad --progress. One loop over all seven
 # binaries, so a new binary or a drifting one fails here.
+#
+# gpbackup_segstream_plugin follows them too, but for one word of --version: gpbackup
+# splits the plugin's --version on blanks, wants exactly three words and takes the third as
+# the version, and plugin_test.sh greps " version ", so it prints "TOOL version VERSION"
+# where the others print "TOOL (segstream) VERSION". Same name, same suite version.
 load helpers
 
-TOOLS=(dump-stream load-stream zpipe segsplit segmerge toc)
+TOOLS=(dump-stream load-stream zpipe segsplit segmerge toc gpbackup_segstream_plugin)
 
 # The suite's version, as lib/common/cli/version.h has it.
 suite_version() { sed -n 's/.*kSegstreamVersion = "\(.*\)";.*/\1/p' "$BATS_TEST_DIRNAME/../../lib/common/cli/version.h"; }
@@ -19,6 +24,10 @@ own_options() {
     segsplit) echo --to-command --output ;;
     segmerge) echo --output ;;
     toc) echo --extract --verify --json --threads ;;
+    # a plugin takes commands, not options: its help must list every one of the API
+    gpbackup_segstream_plugin) echo plugin_api_version setup_plugin_for_backup \
+      setup_plugin_for_restore cleanup_plugin_for_backup cleanup_plugin_for_restore backup_file \
+      restore_file backup_data restore_data restore_data_subset delete_backup ;;
   esac
 }
 
@@ -40,7 +49,11 @@ own_options() {
   for tool in "${TOOLS[@]}"; do
     run --separate-stderr "$tool" --version
     assert_success
-    assert_output "$tool (segstream) $version"
+    if [ "$tool" = gpbackup_segstream_plugin ]; then
+      assert_output "$tool version $version"  # gpbackup's plugin API format (above)
+    else
+      assert_output "$tool (segstream) $version"
+    fi
   done
 }
 
