@@ -3,6 +3,7 @@
 #include <glob.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -65,6 +66,15 @@ int VersionOf(const std::string& path) {
   return v;
 }
 
+bool IsScript(const std::string& path) {
+  char magic[2] = {0, 0};
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  const size_t n = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return n == 2 && magic[0] == '#' && magic[1] == '!';
+}
+
 }  // namespace
 
 int ParseClientVersion(const std::string& out) {
@@ -94,7 +104,8 @@ Result<std::string> ChooseClient(const std::string& name, int server_version_num
   const ClientCandidate* best = nullptr;
   for (const ClientCandidate& c : candidates)
     if (SameMajorOrNewer(c.version_num, server_version_num) &&
-        (!best || c.version_num > best->version_num))
+        (!best || c.version_num > best->version_num ||
+         (c.version_num == best->version_num && best->script && !c.script)))
       best = &c;
   if (best) return best->path;
   std::string found;
@@ -120,7 +131,7 @@ Result<std::string> ClientProgramFor(const ServerProfile& profile, const std::st
   }
   std::vector<ClientCandidate> candidates;
   for (const std::string& path : InstalledCopies(name))
-    candidates.push_back({path, VersionOf(path)});
+    candidates.push_back({path, VersionOf(path), IsScript(path)});
   if (candidates.empty()) return name;
   return ChooseClient(name, profile.version_num, candidates);
 }

@@ -16,12 +16,16 @@ namespace segstream {
 struct ClientCandidate {
   std::string path;
   int version_num = 0;  // 150018 for 15.18; 90424 for 9.4.24; 0 when --version said nothing
+  // A script ("#!"): Debian's /usr/bin/pg_dump is postgresql-common's Perl wrapper, whose
+  // start costs more CPU than a schema-only pg_restore of a small archive.
+  bool script = false;
 };
 
 // "pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> 150018; 0 when unreadable.
 int ParseClientVersion(const std::string& version_output);
 
-// The newest of `candidates` whose major version is at least the server's; a kUsage status
+// The newest of `candidates` whose major version is at least the server's (of equal versions,
+// a program rather than a wrapper script); a kUsage status
 // naming the server's version and every candidate's, with how to get a newer client, when
 // none is.
 Result<std::string> ChooseClient(const std::string& name, int server_version_num,

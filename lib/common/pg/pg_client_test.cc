@@ -26,6 +26,20 @@ TEST(ChooseClient, TakesTheNewestThatIsNotOlderThanTheServer) {
   EXPECT_EQ(got.value(), "/usr/lib/postgresql/17/bin/pg_dump");
 }
 
+TEST(ChooseClient, OfEqualVersionsPrefersAProgramToAWrapperScript) {
+  auto got = ChooseClient("pg_restore", 150010,
+                          {{"/usr/bin/pg_restore", 150018, true},
+                           {"/usr/lib/postgresql/15/bin/pg_restore", 150018, false}});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got.value(), "/usr/lib/postgresql/15/bin/pg_restore");
+  // A newer wrapper still wins over an older program.
+  got = ChooseClient("pg_restore", 150010,
+                     {{"/usr/lib/postgresql/15/bin/pg_restore", 150018, false},
+                      {"/usr/bin/pg_restore", 160004, true}});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got.value(), "/usr/bin/pg_restore");
+}
+
 TEST(ChooseClient, NamesBothVersionsAndTheFixWhenNoneFits) {
   auto got = ChooseClient("pg_dump", 180001, {{"/usr/bin/pg_dump", 150018}, {"/x/pg_dump", 0}});
   ASSERT_FALSE(got.ok());
