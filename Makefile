@@ -48,8 +48,13 @@ TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
 tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
-.PHONY: all deps test test-mpp unit bats demo install fuzz bench clean man lint compdb format-check sanitize sanitized-unit
+.PHONY: all print-bins deps test test-mpp unit bats demo install fuzz bench clean man lint compdb format-check sanitize sanitized-unit
 all: $(BINS)
+
+# The names of the binaries this Makefile builds, for tests and packaging that must not keep
+# their own list.
+print-bins:
+	@echo $(notdir $(BINS))
 
 $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
