@@ -51,7 +51,7 @@ tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(w
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
 .PHONY: all print-bins deps test test-mpp unit bats demo install install-debug uninstall \
-  completions fuzz bench clean man lint compdb format-check sanitize sanitized-unit
+  completions deb fuzz bench clean man lint compdb format-check sanitize sanitized-unit
 all: $(BINS)
 
 # The names of the binaries this Makefile builds, for tests and packaging that must not keep
@@ -149,6 +149,12 @@ uninstall:
 	  $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(notdir $(BINS))) \
 	  $(addprefix $(DESTDIR)$(DEBUGDIR)$(PREFIX)/bin/,$(addsuffix .debug,$(notdir $(BINS)))) \
 	  $(foreach page,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(page)))/$(notdir $(page)))
+
+# make deb: the segstream Debian package and its -dbgsym in $(BUILD)/deb, built in place
+# by dpkg-buildpackage from this build tree (nothing compiles again after make all) and
+# checked by lintian (debian/rules and scripts/make-deb.sh say how).
+deb: all
+	JOBS=$(JOBS) scripts/make-deb.sh $(BUILD)/deb
 
 # libFuzzer over the stream reader, with ASan and UBSan, for FUZZ_SECONDS.
 FUZZ_BIN := $(BUILD)/fuzz/stream_reader_fuzz

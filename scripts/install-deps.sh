@@ -11,6 +11,7 @@ packages=(
   postgresql-15 postgresql-client-15 postgresql-contrib
   zstd lz4 pigz gzip jq time
   python3 bc xxd mandoc
+  dpkg-dev debhelper lintian binutils bash-completion
 )
 
 missing=()
