@@ -5,7 +5,9 @@
 #
 # An option line of --help is CLI11's "  -x,--name TYPE  description": an upper-case TYPE
 # means the option takes a value (TYPE:{a,b,c} lists the values it accepts); "--name{x}"
-# is an optional =value, and "Needs:"/"Excludes:" are not types.
+# is an optional =value, and "Needs:"/"Excludes:" are not types. A binary whose first
+# argument is a command (gpbackup_segstream_plugin) lists them under a "Commands" heading,
+# one "  word ..." line each; they complete as the first argument.
 set -euo pipefail
 
 binary=${1:?usage: bash-completion.sh BINARY}
@@ -39,6 +41,9 @@ table=$(awk '
     gsub(/,/, " ", names)
     print names "|" kind "|" choices
   }' <<<"$help")
+commands=$(awk '
+  /^[^ \t]/ { in_commands = ($0 ~ /^Commands/); next }
+  in_commands && /^  [a-z][a-z0-9_-]*( |$)/ { print $1 }' <<<"$help" | tr '\n' ' ')
 [ -n "$table" ] || {
   echo "bash-completion.sh: error: no options found in $binary --help" >&2
   exit 1
@@ -76,6 +81,16 @@ ${value_cases}  esac
     COMPREPLY=(\$(compgen -W '${all_options% }' -- "\$cur"))
     return
   fi
+EOF
+if [ -n "$commands" ]; then
+  cat <<EOF
+  if [ "\$cword" -eq 1 ]; then
+    COMPREPLY=(\$(compgen -W '${commands% }' -- "\$cur"))
+    return
+  fi
+EOF
+fi
+cat <<EOF
   _filedir
 }
 complete -F $function $name

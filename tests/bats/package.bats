@@ -60,9 +60,11 @@ scratch_dpkg() { dpkg --root="$ROOT" --log="$BATS_FILE_TMPDIR/dpkg.log" "$@"; }
   run ls "$ROOT/usr/bin"
   assert_output "$(tr ' ' '\n' <<<"$BINARIES" | sort)"
   for binary in $BINARIES; do
+    # "NAME (segstream) VERSION"; the gpbackup plugin says "NAME version VERSION", as
+    # gpbackup's plugin API asks.
     run "$ROOT/usr/bin/$binary" --version
     assert_success
-    assert_output "$binary (segstream) $VERSION"
+    assert_output --regexp "^$binary (\(segstream\)|version) ${VERSION//./\\.}\$"
     run readelf -S "$ROOT/usr/bin/$binary"
     assert_success
     refute_output --partial .debug_
@@ -119,7 +121,7 @@ complete_words() {
   done
 }
 
-@test "package: completion of an option's value: choices, files, nothing for numbers" {
+@test "package: completion of values (choices, files, nothing for numbers) and commands" {
   local completions=$ROOT/usr/share/bash-completion/completions
   run complete_words "$completions/zpipe" zpipe --codec l
   assert_output lz4
@@ -131,6 +133,8 @@ complete_words() {
   assert_output backup.sgs
   run complete_words "$completions/zpipe" zpipe -T ''
   assert_output ''
+  run complete_words "$completions/gpbackup_segstream_plugin" gpbackup_segstream_plugin restore_data_
+  assert_output restore_data_subset
 }
 
 @test "package: removal leaves nothing behind" {
