@@ -28,6 +28,8 @@ ifneq ($(SANITIZE),)
   BUILD := $(BUILD)-$(subst $(comma),-,$(SANITIZE))
 endif
 CXXFLAGS += $(CXXFLAGS_BASE)
+# Full RELRO: the binaries get installed, and Debian's hardening flags (lintian) ask for it.
+LDFLAGS  += -Wl,-z,relro -Wl,-z,now
 LDLIBS   := -lpq -lzstd -llz4 -lz -lxxhash -pthread
 
 LIB_SRCS   := $(filter-out %_test.cc %_fuzz.cc lib/common/testing/%,$(wildcard lib/common/*/*.cc))
@@ -48,8 +50,14 @@ TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
 tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
-.PHONY: all deps test test-mpp unit bats demo install fuzz bench clean man lint compdb format-check sanitize sanitized-unit
+.PHONY: all print-bins deps test test-mpp unit bats demo install install-debug uninstall \
+  completions deb fuzz bench clean man lint compdb format-check sanitize sanitized-unit
 all: $(BINS)
+
+# The names of the binaries this Makefile builds, for tests and packaging that must not keep
+# their own list.
+print-bins:
+	@echo $(notdir $(BINS))
 
 $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
@@ -99,12 +107,54 @@ demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	for page in man/*.[157]; do \
+# make install: stripped binaries, man pages and bash completions under $(PREFIX). Each
+# binary's debug symbols stay in $(BUILD)/debug/NAME.debug, which the binary names
+# (.gnu_debuglink); make install-debug puts them where gdb looks for them,
+# $(DEBUGDIR)$(PREFIX)/bin/. Packagers whose tools split the symbols (dh_strip) install
+# with INSTALL_STRIPPED=no.
+INSTALL_STRIPPED ?= yes
+DEBUGDIR    ?= /usr/lib/debug
+STRIPPED    := $(BINS:$(BUILD)/bin/%=$(BUILD)/stripped/%)
+COMPLETIONS := $(BINS:$(BUILD)/bin/%=$(BUILD)/completions/%)
+MAN_PAGES   := $(wildcard man/*.[1-9])
+INSTALL_BINS := $(if $(filter yes,$(INSTALL_STRIPPED)),$(STRIPPED),$(BINS))
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+
+$(BUILD)/stripped/%: $(BUILD)/bin/%
+	@mkdir -p $(dir $@) $(BUILD)/debug
+	objcopy --only-keep-debug $< $(BUILD)/debug/$*.debug
+	objcopy --strip-all --add-gnu-debuglink=$(BUILD)/debug/$*.debug $< $@
+
+# Generated from each binary's --help, so they offer exactly the options it has.
+$(BUILD)/completions/%: $(BUILD)/bin/% scripts/bash-completion.sh
+	@mkdir -p $(dir $@)
+	scripts/bash-completion.sh $< >$@.tmp && mv $@.tmp $@
+completions: $(COMPLETIONS)
+
+install: all $(INSTALL_BINS) $(COMPLETIONS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(COMPLETIONDIR) \
+	  $(sort $(foreach page,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(page)))))
+	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)/
+	for page in $(MAN_PAGES); do \
 	  install -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$${page##*.}/; done
+
+install-debug: $(STRIPPED)
+	install -d $(DESTDIR)$(DEBUGDIR)$(PREFIX)/bin
+	install -m 0644 $(STRIPPED:$(BUILD)/stripped/%=$(BUILD)/debug/%.debug) \
+	  $(DESTDIR)$(DEBUGDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS))) \
+	  $(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(notdir $(BINS))) \
+	  $(addprefix $(DESTDIR)$(DEBUGDIR)$(PREFIX)/bin/,$(addsuffix .debug,$(notdir $(BINS)))) \
+	  $(foreach page,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(page)))/$(notdir $(page)))
+
+# make deb: the segstream Debian package and its -dbgsym in $(BUILD)/deb, built in place
+# by dpkg-buildpackage from this build tree (nothing compiles again after make all) and
+# checked by lintian (debian/rules and scripts/make-deb.sh say how).
+deb: all
+	JOBS=$(JOBS) scripts/make-deb.sh $(BUILD)/deb
 
 # libFuzzer over the stream reader, with ASan and UBSan, for FUZZ_SECONDS.
 FUZZ_BIN := $(BUILD)/fuzz/stream_reader_fuzz

@@ -10,7 +10,8 @@ packages=(
   bats bats-assert bats-support
   postgresql-15 postgresql-client-15 postgresql-contrib
   zstd lz4 pigz gzip jq time
-  python3 bc xxd
+  python3 bc xxd mandoc
+  dpkg-dev debhelper lintian binutils bash-completion
 )
 
 missing=()
