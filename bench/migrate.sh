@@ -78,6 +78,12 @@ declare -A CMD=([segstream]=$SEG_CMD ["pg_dump | psql"]=$PLAIN_CMD
 command -v pgcopydb >/dev/null && NAMES+=("pgcopydb clone")
 # METHODS=split: segstream alone, with and without splitting the big table (the measurement
 # behind --split-larger-than's default).
+# METHODS=format: segstream alone, its default (binary COPY for these built-in types)
+# against -F text.
+if [ "${METHODS:-}" = format ]; then
+  CMD["segstream, -F text"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q -F text}
+  NAMES=(segstream "segstream, -F text")
+fi
 if [ "${METHODS:-}" = split ]; then
   CMD["segstream, --split-larger-than off"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q --split-larger-than off}
   NAMES=(segstream "segstream, --split-larger-than off")
