@@ -82,3 +82,75 @@ own_options() {
   done
   [ "$checked" -ge 4 ]
 }
+
+@test "every binary: -v/--verbose is in --help" {
+  for tool in "${TOOLS[@]}"; do
+    run --separate-stderr "$tool" --help
+    assert_output --partial -- "-v,--verbose"
+  done
+}
+
+@test "-h is pg_dump's host in dump-stream and load-stream, and no option elsewhere" {
+  for tool in dump-stream load-stream; do
+    run --separate-stderr "$tool" --help
+    assert_output --partial -- "-h,--host"
+  done
+  for tool in zpipe segsplit segmerge toc; do
+    run --separate-stderr "$tool" -h
+    assert_failure 2
+    assert_output ""
+    [[ "${stderr_lines[0]}" == "$tool: error: -h is not an option here (--help prints the usage"* ]] ||
+      { echo "$tool said: $stderr"; false; }
+  done
+}
+
+@test "an unknown option is named, not the argument after it, even before a missing required one" {
+  run --separate-stderr zpipe --bogus some.file
+  assert_failure 2
+  [ "${stderr_lines[0]}" = "zpipe: error: unknown option '--bogus'" ]
+  run --separate-stderr load-stream -Z some.file
+  assert_failure 2
+  [ "${stderr_lines[0]}" = "load-stream: error: unknown option '-Z'" ]
+  # segsplit requires --segments; the typo is still what is reported.
+  run --separate-stderr segsplit --segmnets 4 in.sgs
+  assert_failure 2
+  [ "${stderr_lines[0]}" = "segsplit: error: unknown option '--segmnets'" ]
+  run --separate-stderr toc one.sgs two.sgs
+  assert_failure 2
+  [ "${stderr_lines[0]}" = "toc: error: unexpected argument 'two.sgs'" ]
+}
+
+@test "zpipe: zstd's -# levels and --fast=N, alongside -l" {
+  seq 1 200000 >"$BATS_TEST_TMPDIR/in.txt"
+  zpipe -1 <"$BATS_TEST_TMPDIR/in.txt" >"$BATS_TEST_TMPDIR/1.zst"
+  zpipe -19 <"$BATS_TEST_TMPDIR/in.txt" >"$BATS_TEST_TMPDIR/19.zst"
+  zpipe -l 19 <"$BATS_TEST_TMPDIR/in.txt" >"$BATS_TEST_TMPDIR/l19.zst"
+  zpipe --fast=5 <"$BATS_TEST_TMPDIR/in.txt" >"$BATS_TEST_TMPDIR/fast.zst"
+  # -19 is level 19 (not a file named -19): the same bytes as -l 19, smaller than -1.
+  cmp "$BATS_TEST_TMPDIR/19.zst" "$BATS_TEST_TMPDIR/l19.zst"
+  [ "$(stat -c %s "$BATS_TEST_TMPDIR/19.zst")" -lt "$(stat -c %s "$BATS_TEST_TMPDIR/1.zst")" ]
+  [ "$(stat -c %s "$BATS_TEST_TMPDIR/fast.zst")" -gt "$(stat -c %s "$BATS_TEST_TMPDIR/1.zst")" ]
+  for f in 1 19 fast; do
+    zstd -dc "$BATS_TEST_TMPDIR/$f.zst" | cmp - "$BATS_TEST_TMPDIR/in.txt"
+  done
+  # The value of -l stays a value: a negative level.
+  zpipe -l -5 <"$BATS_TEST_TMPDIR/in.txt" | zstd -dc | cmp - "$BATS_TEST_TMPDIR/in.txt"
+  run --separate-stderr zpipe -22 </dev/null
+  assert_failure 2
+  [[ "$stderr" == *"zstd level 22 is out of range"* ]]
+  run --separate-stderr zpipe -c lz4 --fast=2 </dev/null
+  assert_failure 2
+  [[ "$stderr" == *"--fast applies to zstd only"* ]]
+}
+
+@test "load-stream: -1 is --single-transaction, as pg_restore's, and FILE after it is the input" {
+  run --separate-stderr load-stream --help
+  assert_output --partial -- "-1,--single-transaction"
+  # Parsing only: the file is opened (and missing) before any server is needed.
+  run --separate-stderr load-stream -1 "$BATS_TEST_TMPDIR/missing.sgs"
+  assert_failure 1
+  [[ "$stderr" == *"cannot open $BATS_TEST_TMPDIR/missing.sgs"* ]]
+  run --separate-stderr load-stream -1 -j 2 "$BATS_TEST_TMPDIR/missing.sgs"
+  assert_failure 2
+  [[ "$stderr" == *"single"* ]]
+}

@@ -31,6 +31,7 @@ struct DumpOptions {
   std::string segment_output;  // --segment-output PATTERN: one stream per segment, on its host
   ProgressMode progress = ProgressMode::kOff;
   bool quiet = false;
+  bool verbose = false;  // -v: a line per table (or part) dumped, like pg_dump -v
   // What beyond table rows the stream carries (see schema_dump.h):
   bool schema = false;        // pre-data + rows + post-data + sequences
   bool schema_only = false;   // pre-data + post-data, no rows

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--strict-names", o.strict_names,
                "each -t, -n and include-file pattern must match a table of the stream (as "
                "pg_dump's); without it only a selection matching nothing is an error");
-  app.add_flag("--single-transaction", o.single_transaction,
+  app.add_flag("-1,--single-transaction", o.single_transaction,
                "load everything in one transaction: all or nothing (needs --jobs 1)");
   app.add_flag("--on-error-continue", o.on_error_continue,
                "log a failing table and go on; exit 4 at the end if any failed");
@@ -72,8 +72,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                "read and verify the stream, check every target table, load nothing");
   segstream::AddProgressFlag(app, &progress);
   app.add_flag("-q,--quiet", o.quiet, "no summary line");
-  app.add_flag("-v,--verbose", o.verbose,
-               "one line per table (or part) as it commits: rows, bytes, seconds");
+  segstream::AddVerboseFlag(app, &o.verbose,
+                            "one line per table (or part) as it commits: rows, bytes, seconds");
   bool exit_on_error = false;
   app.add_flag("-e,--exit-on-error", exit_on_error,
                "stop at the first failed table (the default; as pg_restore -e)")

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   segstream::segsplit::SplitOptions o;
   std::string progress;
   CLI::App app{"segsplit: split a segstream into N streams by the target's distribution hash"};
+  app.set_help_flag("--help", "print this help and exit");  // -h is no option: one CLI style
   segstream::AddVersionFlag(app, kTool);
   app.add_option("file", o.input, "input stream(s), concatenated; - or nothing for stdin");
   app.add_option("-n,--segments", o.segments, "number of outputs N (target segments or modulus)")
@@ -43,7 +44,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->type_name("CODEC");
   app.add_option("-l,--level", o.level, "compression level (default: the codec's default)");
   app.add_flag("-f,--force", o.force, "write binary output even to a terminal");
-  app.add_flag("-v,--verbose", o.verbose, "print each table's placement on stderr");
+  segstream::AddVerboseFlag(app, &o.verbose,
+                            "on stderr, each table's placement as it starts and its rows, bytes "
+                            "and seconds as it ends");
   segstream::AddProgressFlag(app, &progress);
   app.footer(
       "Exit status: 0 ok, 1 runtime failure (I/O, a --to-command child failed), 2 usage "

@@ -33,6 +33,7 @@ struct MergeOptions {
   std::vector<std::string> inputs;  // files or FIFOs, read concurrently
   std::string output = "-";
   bool force = false;
+  bool verbose = false;  // a line per input stream as it ends: tables, rows, seconds
   ProgressMode progress = ProgressMode::kOff;
 };
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   using segstream::toc::kToolName;
   segstream::toc::TocOptions o;
   CLI::App app{"toc: list, verify and extract the contents of a segstream without a database"};
+  app.set_help_flag("--help", "print this help and exit");  // -h is no option: one CLI style
   segstream::AddVersionFlag(app, kToolName);
   app.add_option("file", o.input, "stream to read; - or nothing for stdin");
   app.add_flag("--json", o.json,
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   app.add_flag("--scan", o.scan, "ignore a file's index and read the whole stream");
   app.add_option("-o,--output", o.output, "write to FILE instead of stdout")->type_name("FILE");
   app.add_flag("-q,--quiet", o.quiet, "with --verify, print nothing when the stream is intact");
+  segstream::AddVerboseFlag(app, &o.verbose,
+                            "with --verify, a line per table on stderr as it checks: rows, bytes");
   app.add_option("-T,--threads", o.threads,
                  "with --verify of a file, check data frames on N threads (default: one per "
                  "core; 1: no extra threads)")

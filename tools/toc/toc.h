@@ -20,6 +20,7 @@ struct TocOptions {
   bool human = false;                // sizes as KiB/MiB/GiB in the text listing
   bool scan = false;                 // ignore the index and read the whole input
   bool quiet = false;                // --verify prints nothing when intact
+  bool verbose = false;              // --verify: a line per table on stderr as it checks
   unsigned threads = 0;              // --verify's checking threads; 0: one per core
   bool force = false;                // binary --extract to a terminal
   std::vector<std::string> extract;  // tables to extract

@@ -34,6 +34,7 @@ struct Options {
   std::string output;       // "" or "-" is stdout
   bool force = false;       // write binary to a terminal anyway
   bool quiet = false;
+  bool verbose = false;  // a closing line: bytes in and out, ratio, seconds
   ProgressMode progress = ProgressMode::kOff;
 };
 

@@ -6,25 +6,37 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/common/base/status.h"
+#include "lib/common/cli/args.h"
 #include "lib/common/cli/version.h"
 #include "lib/common/io/progress.h"
 
 namespace segstream {
 
-// Parses argv into `app`'s bound options, then runs `validate` (which may throw
-// CLI::ValidationError) under the same rules. Returns nullopt when the program should go
-// on, or the exit status to return from main().
-inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, const char* tool,
+// Whether `name` ("-l", "--level") is one of `app`'s options that consumes the argument
+// after it: what RewriteNumericLevels must know.
+inline bool OptionTakesValue(const CLI::App& app, const std::string& name) {
+  const CLI::Option* opt = app.get_option_no_throw(name);
+  return opt != nullptr && opt->get_items_expected_max() > 0;
+}
+
+// Parses `args` (argv without the program name, in order) into `app`'s bound options, then
+// runs `validate` (which may throw CLI::ValidationError) under the same rules. Returns
+// nullopt when the program should go on, or the exit status to return from main().
+inline std::optional<int> ParseCommandLine(CLI::App& app, std::vector<std::string> args,
+                                           const char* tool,
                                            const std::function<void()>& validate = {}) {
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    app.parse(reversed);
     if (validate) validate();
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -34,6 +46,15 @@ inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv,
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();  // CLI11 capitalizes; our messages are lowercase
+    // CLI11 lists every argument it did not expect, and when an unknown option precedes a
+    // FILE it may name the FILE; name the option.
+    std::string unknown = FirstUnknownOption(
+        args, [&app](const std::string& name) { return app.get_option_no_throw(name) != nullptr; },
+        [&app](const std::string& name) { return OptionTakesValue(app, name); });
+    if (!unknown.empty())
+      what = DescribeExtras({unknown});
+    else if (dynamic_cast<const CLI::ExtrasError*>(&e))
+      what = DescribeExtras(app.remaining());
     if (!what.empty())
       what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     std::fprintf(stderr, "%s: error: %s\n", tool, what.c_str());
@@ -41,6 +62,18 @@ inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv,
     return kExitUsage;
   }
   return std::nullopt;
+}
+
+inline std::optional<int> ParseCommandLine(CLI::App& app, int argc, char** argv, const char* tool,
+                                           const std::function<void()>& validate = {}) {
+  return ParseCommandLine(app, std::vector<std::string>(argv + (argc > 0), argv + argc), tool,
+                          validate);
+}
+
+// -v/--verbose, spelled the same in every binary: one line per table (or stream, or file)
+// on stderr as it finishes, like pg_restore -v. `what` says what the line is about.
+inline CLI::Option* AddVerboseFlag(CLI::App& app, bool* verbose, const std::string& what) {
+  return app.add_flag("-v,--verbose", *verbose, what);
 }
 
 // --version (or `names`, zpipe adds -V as zstd has it): prints VersionLine(tool), exit 0.
