@@ -12,6 +12,7 @@ packages=(
   zstd lz4 pigz gzip jq time
   python3 bc xxd mandoc
   dpkg-dev debhelper lintian binutils bash-completion
+  bsdutils  # script(1): the progress tests run the tools in a pseudo-terminal
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "tools/dump-stream/cluster_dump.h"
 
 #include <unistd.h>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 
@@ -173,12 +174,21 @@ Status RunClusterDump(const DumpOptions& o) {
   RETURN_IF_ERROR(cluster.StartAgents(info));
   Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   std::vector<std::pair<std::string, uint64_t>> counted;
+  progress.SetPhase("data");
   for (const DumpTable& t : tables) {
-    progress.Event("table_begin", {{"table", t.info.QualifiedName()}});
+    const auto started = std::chrono::steady_clock::now();
+    progress.TableBegin(t.info.QualifiedName());
     ASSIGN_OR_RETURN(uint64_t rows, cluster.CopyTable(t));
     // A replicated table counts every segment's copy, as its streams hold them.
     counted.emplace_back(t.info.QualifiedName(), rows);
-    progress.Event("table_end", {{"table", t.info.QualifiedName()}, {"rows", rows}});
+    progress.Add(0, rows);
+    progress.TableEnd(t.info.QualifiedName(), {{"rows", rows}});
+    if (o.verbose)
+      progress.Log(
+          "dump-stream: dumped " + t.info.QualifiedName() + ": " + std::to_string(rows) +
+          " rows in " +
+          FormatSeconds(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   }
   ASSIGN_OR_RETURN(std::vector<Json> reports, cluster.Finish());
   // Each table's rows over all segment streams must be what the server counted.
@@ -215,11 +225,12 @@ Status RunClusterDump(const DumpOptions& o) {
   RETURN_IF_ERROR(cluster.Commit());
   (void)Exec(conn.get(), "COMMIT");
   if (coordinator_stream) RETURN_IF_ERROR(pending.Commit());
-  progress.Finish();
-  if (!o.quiet) {
-    uint64_t rows = 0;
-    for (const Json& r : reports)
-      for (const Json& t : r.at("tables")) rows += t.at("rows").get<uint64_t>();
+  uint64_t rows = 0;
+  for (const Json& r : reports)
+    for (const Json& t : r.at("tables")) rows += t.at("rows").get<uint64_t>();
+  // With --progress=json the summary is the last event, so stderr stays NDJSON.
+  progress.Finish({{"tables", tables.size()}, {"rows", rows}, {"segment_streams", reports.size()}});
+  if (!o.quiet && !progress.json()) {
     std::fprintf(stderr, "dump-stream: %zu tables, %llu rows in %zu segment streams (%s)\n",
                  tables.size(), static_cast<unsigned long long>(rows), reports.size(),
                  EscapeForMessage(o.segment_output).c_str());

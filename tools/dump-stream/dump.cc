@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -162,11 +163,21 @@ class JobQueue {
   Status first_error_;
 };
 
+// How a work item is named on the progress line and in -v lines.
+std::string ItemName(const TableInfo& info) {
+  std::string name = info.QualifiedName();
+  if (info.parts > 1)
+    name += " (part " + std::to_string(info.part + 1) + " of " + std::to_string(info.parts) + ")";
+  return name;
+}
+
 Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format, StreamWriter* writer,
-                Progress* progress, const std::atomic<bool>* cancelled) {
+                Progress* progress, bool verbose, const std::atomic<bool>* cancelled) {
+  const auto started = std::chrono::steady_clock::now();
   const std::string qualified = item.info.QualifiedName();
-  Json where = {{"table", qualified}, {"part", item.info.part}, {"parts", item.info.parts}};
-  progress->Event("table_begin", where);
+  const std::string shown = ItemName(item.info);
+  Json where = {{"part", item.info.part}, {"parts", item.info.parts}};
+  progress->TableBegin(shown, where);
   ASSIGN_OR_RETURN(std::unique_ptr<TableWriter> table, writer->NewTable(item.info));
   CopyOutSession session(conn, progress, cancelled);
   Status st =
@@ -175,14 +186,21 @@ Status DumpItem(PGconn* conn, const WorkItem& item, CopyFormat copy_format, Stre
   RETURN_IF_ERROR(table->Finish());
   where["rows"] = table->totals().rows;
   where["bytes"] = table->totals().bytes;
-  progress->Event("table_end", where);
+  progress->TableEnd(shown, where);
+  if (verbose) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress->Log("dump-stream: dumped " + shown + ": " + std::to_string(table->totals().rows) +
+                  " rows, " + std::to_string(table->totals().bytes) + " bytes in " +
+                  FormatSeconds(seconds));
+  }
   return Status::Ok();
 }
 
 void JobLoop(PGconn* conn, CopyFormat copy_format, StreamWriter* writer, Progress* progress,
-             JobQueue* queue) {
+             bool verbose, JobQueue* queue) {
   while (const WorkItem* item = queue->Next()) {
-    Status st = DumpItem(conn, *item, copy_format, writer, progress, queue->cancelled());
+    Status st = DumpItem(conn, *item, copy_format, writer, progress, verbose, queue->cancelled());
     if (!st.ok()) {
       queue->Fail(std::move(st));
       return;
@@ -260,14 +278,14 @@ std::string SystemIdentifier(PGconn* leader) {
 // first failure stops the others.
 Status CopyTables(PGconn* leader, const std::vector<PgConnPtr>& job_conns,
                   const std::vector<WorkItem>& items, CopyFormat copy_format, StreamWriter* writer,
-                  Progress* progress) {
+                  Progress* progress, bool verbose) {
   JobQueue queue(&items);
   if (job_conns.empty()) {
-    JobLoop(leader, copy_format, writer, progress, &queue);
+    JobLoop(leader, copy_format, writer, progress, verbose, &queue);
   } else {
     std::vector<std::thread> threads;
     for (const PgConnPtr& conn : job_conns)
-      threads.emplace_back(JobLoop, conn.get(), copy_format, writer, progress, &queue);
+      threads.emplace_back(JobLoop, conn.get(), copy_format, writer, progress, verbose, &queue);
     for (std::thread& t : threads) t.join();
   }
   return queue.TakeError();
@@ -327,9 +345,13 @@ Status RunDump(const DumpOptions& o) {
   if (Json names = sections.Names(); !names.empty()) info.extra["sql_sections"] = names;
   info.extra["tables"] = AnnouncedTables(tables, items);
 
-  Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
+  // The tables' size on disk: near enough to their COPY bytes for a percentage and an ETA,
+  // here and in a loader that reads it from the header.
   uint64_t expected = 0;
   for (const DumpTable& t : tables) expected += t.relation_bytes;
+  if (expected) info.extra["expected_bytes"] = expected;
+
+  Progress progress("dump-stream", o.quiet ? ProgressMode::kOff : o.progress);
   progress.SetExpectedBytes(expected);
 
   BufferedSink sink(out.get(), OutputName(o.output));
@@ -341,20 +363,23 @@ Status RunDump(const DumpOptions& o) {
   // indexes as soon as its rows commit, while later tables still load.
   if (sections.globals) RETURN_IF_ERROR(writer.WriteSql(*sections.globals));
   if (sections.schema) {
+    progress.SetPhase("schema");
     RETURN_IF_ERROR(
         WriteArchiveSection(&writer, format::section::kPreData, sections.pre_data.path()));
     RETURN_IF_ERROR(
         WriteArchiveSection(&writer, format::section::kPostData, sections.post_data.path()));
   }
   // A failure leaves no stream trailer: readers see a truncated stream.
-  RETURN_IF_ERROR(CopyTables(leader.get(), job_conns, items, copy_format, &writer, &progress));
+  progress.SetPhase("data");
+  RETURN_IF_ERROR(
+      CopyTables(leader.get(), job_conns, items, copy_format, &writer, &progress, o.verbose));
   if (sections.sequences) RETURN_IF_ERROR(writer.WriteSql(*sections.sequences));
 
   RETURN_IF_ERROR(writer.Finish());
   RETURN_IF_ERROR(sink.Flush());
   RETURN_IF_ERROR(out.Close(OutputName(o.output)));
   RETURN_IF_ERROR(pending.Commit());
-  progress.Finish();
+  progress.Finish({{"tables", items.size()}});
   // Read-only: ending it only releases the locks and the exported snapshot.
   (void)Exec(leader.get(), "COMMIT");
   return Status::Ok();

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                  "installed at the same path on every host");
   segstream::AddProgressFlag(app, &progress);
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  segstream::AddVerboseFlag(app, &o.verbose,
+                            "a line per table (or part) dumped, on stderr: rows, bytes, seconds");
   app.add_flag("--schema", o.schema,
                "embed the schema: pg_dump's pre-data before the rows, post-data and sequence "
                "values after them, all from the dump's snapshot");

@@ -109,7 +109,16 @@ LoadSession::LoadSession(const LoadOptions& options, const TableFilter& filter)
 LoadSession::~LoadSession() = default;
 
 void LoadSession::Warn(const std::string& msg) const {
-  if (!o_.quiet) std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(msg).c_str());
+  if (o_.quiet) return;
+  // Through the progress line's owner: above a live line, or as an event in JSON mode.
+  if (progress_) {
+    if (progress_->json())
+      progress_->Event("warning", {{"message", msg}});
+    else
+      progress_->Log(std::string(kTool) + ": warning: " + msg);
+    return;
+  }
+  std::fprintf(stderr, "%s: warning: %s\n", kTool, EscapeForMessage(msg).c_str());
 }
 
 void LoadSession::Stop(Status why) {
@@ -189,7 +198,7 @@ Status LoadSession::WaitForJobs(Status input_status) {
   sink_->Finish(!input_status.ok(), stop_);
   Status fatal = sink_->fatal();
   tasks_ = sink_->tasks();
-  progress_->Finish();
+  if (!input_status.ok() || !fatal.ok()) progress_->Finish();  // what follows is the failure
   if (!input_status.ok()) {
     PrintOutcomes(tasks_);
     if (input_status.kind() == ErrorKind::kCorrupt && !input_status.hint())
@@ -222,6 +231,7 @@ Status LoadSession::ApplyPostData() {
   // --jobs connections in pg_restore's dependency order.
   if (!o_.RunsSection(format::section::kPostData)) return Status::Ok();
   if (!schema_.post_data || !schema_.post_data->complete()) return Status::Ok();
+  progress_->SetPhase("indexes");
   Journal* journal = resume_.journal.get();
   const std::string& key = schema_.post_data_key;
   if (journal && journal->SectionDone(key, format::section::kPostData)) {
@@ -271,6 +281,7 @@ Status LoadSession::ApplySequences() {
 
 Status LoadSession::Analyze() {
   if (!o_.Analyzes() || !o_.RunsSection(format::section::kData)) return Status::Ok();
+  progress_->SetPhase("analyze");
   return AnalyzeTargets(control_.get(), conn_options_, o_.jobs, tasks_);
 }
 
@@ -280,8 +291,8 @@ Status LoadSession::RemoveJournal() {
   if (!resume_.journal || Tally().failed || o_.keep_journal) return Status::Ok();
   ASSIGN_OR_RETURN(bool dropped, resume_.journal->Remove());
   if (o_.verbose)
-    std::fprintf(stderr, "%s: removed the resume journal%s\n", kTool,
-                 dropped ? " and the segstream schema" : "");
+    progress_->Log(std::string(kTool) + ": removed the resume journal" +
+                   (dropped ? " and the segstream schema" : ""));
   return Status::Ok();
 }
 
@@ -302,7 +313,15 @@ LoadTally LoadSession::Tally() const {
 Status LoadSession::Report(std::chrono::steady_clock::time_point start) const {
   const LoadTally tally = Tally();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!o_.quiet) {
+  // With --progress=json the summary is the "done" event, the last line on stderr.
+  progress_->Finish({{"summary", sink_->summary_verb()},
+                     {"tables", tally.done},
+                     {"rows", tally.rows},
+                     {"bytes", tally.bytes},
+                     {"seconds", seconds},
+                     {"skipped_parts", resume_.skipped},
+                     {"failed", tally.failed}});
+  if (!o_.quiet && !progress_->json()) {
     std::fprintf(stderr, "%s: %s %zu table%s, %llu rows, %s in %.2f s (%.0f rows/s)\n", kTool,
                  sink_->summary_verb(), tally.done, tally.done == 1 ? "" : "s",
                  static_cast<unsigned long long>(tally.rows),
@@ -348,6 +367,13 @@ Status LoadSession::OnStreamBegin(const Event& ev) {
   }
   if (auto tables = ev.stream->extra.find("tables"); tables != ev.stream->extra.end())
     announced_ = *tables;
+  // The producer's estimate of the rows' bytes; concatenated streams add up. Only a number
+  // for the progress line, so a wrong or hostile one can only mislead the percentage.
+  if (auto it = ev.stream->extra.find("expected_bytes");
+      it != ev.stream->extra.end() && it->is_number_unsigned()) {
+    expected_bytes_ += it->get<uint64_t>();
+    progress_->SetExpectedBytes(expected_bytes_);
+  }
   prepared_ = false;
   return Status::Ok();
 }
@@ -364,6 +390,7 @@ Status LoadSession::OnTableBegin(const Event& ev) {
   const TableInfo& info = ev.table->info;
   if (!o_.dry_run) BeforeFirstTableOfStream();
   if (stopped_) return Status::Ok();
+  progress_->SetPhase("data");
   schema_.table_seen = true;
   stream_tables_.emplace(info.schema, info.name);
   if (!filter_.empty() && !filter_.Matches(info.schema, info.name)) return Status::Ok();
@@ -572,6 +599,7 @@ Status LoadSession::ApplyPreData(const SqlSection& sql) {
     schema_.warned_no_schema = true;
     return Status::Ok();
   }
+  progress_->SetPhase("schema");
   if (!IsArchiveSection(sql))
     return Status::Corrupt("the pre-data section is not a pg_dump archive");
   if (!schema_.pre_data)

@@ -127,7 +127,9 @@ class LoadSession {
   PgConnPtr control_;
   std::unique_ptr<TargetResolver> resolver_;
   ResumeState resume_;
-  std::optional<Progress> progress_;
+  // Output, not the session's state: const steps (Warn, Report) write through it too.
+  mutable std::optional<Progress> progress_;
+  uint64_t expected_bytes_ = 0;  // the headers' expected_bytes so far, for the ETA
   // Before the sink: its jobs call into it until the sink has joined them.
   std::unique_ptr<EarlyPostData> early_post_data_;  // null for a dry run or renamed targets
   std::unique_ptr<TaskSink> sink_;

@@ -260,7 +260,7 @@ Status RestoreListed(const PgRestore& restore, const LoadOptions& o, const std::
   spec.argv = {restore.program, "--exit-on-error", "--use-list=" + list.path()};
   if (jobs > 1) spec.argv.push_back("--jobs=" + std::to_string(jobs));
   for (auto& a : restore.CommonArgs(o)) spec.argv.push_back(std::move(a));
-  if (o.verbose) {
+  if (o.verbose && o.progress != ProgressMode::kJson) {  // JSON: stderr stays NDJSON
     spec.argv.push_back("--verbose");
     spec.echo_stderr = true;
   }
@@ -288,7 +288,9 @@ Status RestoreArchive(PGconn* conn, const LoadOptions& o, const std::string& pat
   ASSIGN_OR_RETURN(RestorePlan plan, PlanRestore(o, pg_restore, path, cleaning, skip));
   if (plan.nothing) return Status::Ok();
   if (plan.use_list) spec.argv.push_back("--use-list=" + plan.use_list->path());
-  if (o.verbose) {  // pg_restore -v's line per object, as it goes
+  // pg_restore -v's line per object, as it goes; not with --progress=json, whose stderr
+  // stays NDJSON.
+  if (o.verbose && o.progress != ProgressMode::kJson) {
     spec.argv.push_back("--verbose");
     spec.echo_stderr = true;
   }

@@ -80,13 +80,21 @@ Status TableLoader::RunStatement(const std::string& sql, const std::string& fail
   return Status::Ok();
 }
 
+// The table as the progress line shows it: the target, and the part of a split table.
+std::string TableLoader::ShownName(const Task& task) {
+  std::string name = task.plan->qualified;
+  if (task.parts > 1)
+    name += " (part " + std::to_string(task.part + 1) + " of " + std::to_string(task.parts) + ")";
+  return name;
+}
+
 Status TableLoader::Load(Task* task, bool* aborted) {
   const auto started = std::chrono::steady_clock::now();
   if (progress_->enabled())
-    progress_->Event("table_begin", {{"table", task->source},
-                                     {"target", task->plan->qualified},
-                                     {"part", task->part},
-                                     {"job", id_}});
+    progress_->TableBegin(ShownName(*task), {{"source", task->source},
+                                             {"target", task->plan->qualified},
+                                             {"part", task->part},
+                                             {"job", id_}});
   RETURN_IF_ERROR(SetEncoding(*task));
   if (options_.single_transaction) {
     // A failure leaves the transaction to Run, which rolls everything back at the end.
@@ -231,20 +239,16 @@ void TableLoader::ReportLoaded(const Task& task,
                                std::chrono::steady_clock::time_point started) const {
   const bool single = options_.single_transaction;
   if (progress_->enabled())
-    progress_->Event("table_end", {{"table", task.source},
-                                   {"rows", task.rows},
-                                   {"bytes", task.bytes},
-                                   {"committed", !single}});
+    progress_->TableEnd(ShownName(task), {{"source", task.source},
+                                          {"rows", task.rows},
+                                          {"bytes", task.bytes},
+                                          {"committed", !single}});
   if (options_.verbose) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string what = task.plan->qualified;
-    if (task.parts > 1)
-      what += " (part " + std::to_string(task.part + 1) + " of " + std::to_string(task.parts) + ")";
-    std::fprintf(stderr, "load-stream: %s %s: %llu rows, %llu bytes in %.2f s\n",
-                 single ? "loaded" : "committed", EscapeForMessage(what).c_str(),
-                 static_cast<unsigned long long>(task.rows),
-                 static_cast<unsigned long long>(task.bytes), seconds);
+    progress_->Log("load-stream: " + std::string(single ? "loaded " : "committed ") +
+                   ShownName(task) + ": " + std::to_string(task.rows) + " rows, " +
+                   std::to_string(task.bytes) + " bytes in " + FormatSeconds(seconds));
   }
 }
 

@@ -31,6 +31,7 @@ class TableLoader {
   void Run();
 
  private:
+  static std::string ShownName(const Task& task);
   // Loads one task; sets task->outcome. A non-ok Status that is not the task's own fault
   // (connection lost) ends the run.
   Status Load(Task* task, bool* aborted);

@@ -6,6 +6,7 @@
 // --split-larger-than parts; the digests of the pieces sum to the table's digest. A
 // replicated table is the exception: every segment holds all of it, so the first input
 // to open it gives the output's one copy, and the other copies are only compared with it.
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -28,7 +29,7 @@ namespace {
 // State shared by the input threads. Held by shared_ptr from every thread: after the first
 // failure the tool reports and exits without waiting for inputs still blocked in read().
 struct Shared {
-  explicit Shared(ProgressMode mode) : progress("segmerge", mode) {}
+  Shared(ProgressMode mode, bool verbose) : progress("segmerge", mode), verbose(verbose) {}
   std::mutex mu;
   std::condition_variable cv;
   // Phase 1: every input's first stream header, so the output's header can be written
@@ -51,6 +52,7 @@ struct Shared {
   std::unique_ptr<BufferedSink> sink;
   std::unique_ptr<StreamWriter> writer;
   Progress progress;
+  const bool verbose;
 };
 
 class InputThread {
@@ -59,7 +61,14 @@ class InputThread {
       : shared_(std::move(shared)), index_(index), path_(std::move(path)) {}
 
   void operator()() {
+    const auto started = std::chrono::steady_clock::now();
     Status st = Run();
+    if (st.ok() && shared_->verbose)
+      shared_->progress.Log(
+          "segmerge: merged " + path_ + ": " + std::to_string(tables_) + " tables, " +
+          std::to_string(rows_) + " rows in " +
+          FormatSeconds(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
     std::lock_guard lock(shared_->mu);
     if (!st.ok() && shared_->failure.ok()) shared_->failure = std::move(st);
     ++shared_->finished;
@@ -125,6 +134,8 @@ class InputThread {
           shared_->progress.Add(e.rows.rows().size(), e.rows.row_count());
           break;
         case EventType::kTableEnd: {
+          tables_ += 1;
+          rows_ += e.trailer.totals.rows;
           if (auto s = skipped.find(e.table_id); s != skipped.end()) {
             RETURN_IF_ERROR(RecordReplica(s->second, e.trailer.totals, false, e.table->info));
             skipped.erase(s);
@@ -184,6 +195,7 @@ class InputThread {
   std::shared_ptr<Shared> shared_;
   size_t index_;
   std::string path_;
+  uint64_t tables_ = 0, rows_ = 0;  // read from this input, for -v
 };
 
 // The merged header: the first input's facts, as a whole (not a segment).
@@ -210,7 +222,7 @@ Status BeginOutput(Shared* s) {
 
 Status RunMerge(const MergeOptions& options) {
   if (options.inputs.empty()) return Status::Usage("no input streams given");
-  auto shared = std::make_shared<Shared>(options.progress);
+  auto shared = std::make_shared<Shared>(options.progress, options.verbose);
   shared->headers.resize(options.inputs.size());
   PendingOutput pending;
   ASSIGN_OR_RETURN(shared->out_fd, OpenOutput(options.output, &pending));

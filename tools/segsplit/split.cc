@@ -3,6 +3,7 @@
 // output (an output with no rows of it still gets an empty table with a trailer, so a loader
 // verifies it), and closed when the input closes it, so memory is one frame per open table
 // per output whatever the table sizes.
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -32,6 +33,7 @@ struct OpenTable {
   std::optional<std::string> copy_of;
   TableTotals skipped;
   std::string replica_key;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 // What one stream's copy of a replicated table held, for comparing the other copies.
@@ -139,16 +141,14 @@ Status Splitter::OnTableBegin(const Event& e) {
     auto [it, first] = replicas_.try_emplace(t->replica_key, ReplicaCopy{stream_label_, {}, false});
     if (!first) t->copy_of = it->second.stream;
   }
-  if (options_.verbose)
-    std::fprintf(stderr, "segsplit: %s: %s\n", EscapeForMessage(t->qualified).c_str(),
-                 EscapeForMessage(t->placement.Describe()).c_str());
+  if (options_.verbose) progress_.Log("segsplit: " + t->qualified + ": " + t->placement.Describe());
   for (size_t i = 0; i < outputs_->size(); ++i) {
     auto w = (*outputs_)[i].writer->NewTable(info);
     if (!w.ok()) return OutputFailed(i, w.take_status());
     t->writers.push_back(std::move(*w));
   }
   open_[e.table_id] = std::move(t);
-  progress_.Event("table_begin", {{"table", info.QualifiedName()}});
+  progress_.TableBegin(info.QualifiedName());
   return Status::Ok();
 }
 
@@ -255,7 +255,13 @@ Status Splitter::OnTableEnd(const Event& e) {
         .WithFrame(e.frame.number)
         .WithOffset(e.frame.offset);
   }
-  progress_.Event("table_end", {{"table", t.qualified}, {"rows", e.trailer.totals.rows}});
+  progress_.TableEnd(t.qualified, {{"rows", e.trailer.totals.rows}});
+  if (options_.verbose)
+    progress_.Log(
+        "segsplit: split " + t.qualified + ": " + std::to_string(e.trailer.totals.rows) +
+        " rows, " + std::to_string(e.trailer.totals.bytes) + " bytes in " +
+        FormatSeconds(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count()));
   return Status::Ok();
 }
 

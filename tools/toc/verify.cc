@@ -1,7 +1,9 @@
 // --verify: a full decoding read. StreamReader does the checking (frame checksums, table
 // and stream trailers, digests, truncation); this file only counts and reports.
+#include <cstdio>
 #include <thread>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/stream/stream_reader.h"
 #include "tools/toc/commands.h"
 
@@ -13,7 +15,7 @@ struct Counts {
   uint64_t streams = 0, tables = 0, rows = 0, bytes = 0, input_bytes = 0;
 };
 
-Status ReadAll(const Input& in, unsigned threads, Counts* counts) {
+Status ReadAll(const Input& in, unsigned threads, bool verbose, Counts* counts) {
   BufferedSource source(in.fd, in.name);
   // A file is mapped, not read: no copy, and frames can be checked on other threads.
   source.MapFile();
@@ -31,6 +33,12 @@ Status ReadAll(const Input& in, unsigned threads, Counts* counts) {
         counts->tables += 1;
         counts->rows += ev.trailer.totals.rows;
         counts->bytes += ev.trailer.totals.bytes;
+        if (verbose)
+          std::fprintf(stderr, "%s\n",
+                       EscapeForMessage("toc: verified " + ev.table->info.QualifiedName() + ": " +
+                                        std::to_string(ev.trailer.totals.rows) + " rows, " +
+                                        std::to_string(ev.trailer.totals.bytes) + " bytes")
+                           .c_str());
         break;
       default: break;
     }
@@ -45,7 +53,7 @@ std::string Plural(uint64_t n, const char* one, const char* many) {
 
 Status Verify(const Input& in, const TocOptions& options, BufferedSink* out) {
   Counts counts;
-  Status st = InContext(ReadAll(in, options.threads, &counts), in.name);
+  Status st = InContext(ReadAll(in, options.threads, options.verbose, &counts), in.name);
   std::string text;
   if (options.json) {
     Json j = {{"input", in.name}, {"ok", st.ok()}};

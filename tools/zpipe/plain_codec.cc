@@ -45,14 +45,17 @@ struct Lz4DFree {
 // Where output goes: a file descriptor, or nowhere (-t).
 class Output {
  public:
-  explicit Output(int fd) : fd_(fd) {}
+  // `written`, when not null, counts the bytes written (for zpipe -v).
+  Output(int fd, uint64_t* written) : fd_(fd), written_(written) {}
   Status Write(const void* data, size_t len) {
     if (fd_ < 0 || len == 0) return Status::Ok();
+    if (written_) *written_ += len;
     return WriteAll(fd_, data, len, fd_ == 1 ? "stdout" : "output");
   }
 
  private:
   int fd_;
+  uint64_t* written_;
 };
 
 // The byte offset in the compressed input where the codec stopped, for error messages.
@@ -299,8 +302,8 @@ Status DecompressGzip(BufferedSource* source, Output* out, Progress* progress) {
 }  // namespace
 
 Status CompressPlain(BufferedSource* source, int out_fd, const PlainOptions& options,
-                     Progress* progress) {
-  Output out(out_fd);
+                     Progress* progress, uint64_t* written) {
+  Output out(out_fd, written);
   switch (options.codec) {
     case Codec::kZstd: return CompressZstd(source, &out, options, progress);
     case Codec::kLz4: return CompressLz4(source, &out, options, progress);
@@ -318,8 +321,9 @@ Status CompressPlain(BufferedSource* source, int out_fd, const PlainOptions& opt
   return Status::Usage("unknown codec");
 }
 
-Status DecompressPlain(BufferedSource* source, InputFormat format, int out_fd, Progress* progress) {
-  Output out(out_fd);
+Status DecompressPlain(BufferedSource* source, InputFormat format, int out_fd, Progress* progress,
+                       uint64_t* written) {
+  Output out(out_fd, written);
   switch (format) {
     case InputFormat::kZstd: return DecompressZstd(source, &out, progress);
     case InputFormat::kLz4: return DecompressLz4(source, &out, progress);

@@ -24,11 +24,13 @@ struct PlainOptions {
 
 // Compresses everything from `source` to `out_fd` as one standard file of options.codec
 // (gzip with threads > 1: independent members, which gzip -d reads as one file).
+// `written`, when not null, gets the number of bytes written added to it.
 Status CompressPlain(BufferedSource* source, int out_fd, const PlainOptions& options,
-                     Progress* progress);
+                     Progress* progress, uint64_t* written = nullptr);
 
 // Decompresses a zstd, lz4 or gzip input (all its frames / members) to `out_fd`, or
 // checks it only when out_fd is -1. Truncated or corrupt input is kCorrupt.
-Status DecompressPlain(BufferedSource* source, InputFormat format, int out_fd, Progress* progress);
+Status DecompressPlain(BufferedSource* source, InputFormat format, int out_fd, Progress* progress,
+                       uint64_t* written = nullptr);
 
 }  // namespace segstream::zpipe

@@ -4,9 +4,12 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 
+#include "lib/common/base/text_escape.h"
 #include "lib/common/format/codec.h"
 #include "lib/common/io/byte_io.h"
 #include "tools/zpipe/detect.h"
@@ -40,7 +43,9 @@ Status CheckLevel(const Options& o) {
   return Status::Ok();
 }
 
-Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* progress) {
+// `written` gets the bytes written to the output (for -v).
+Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* progress,
+             uint64_t* written) {
   ASSIGN_OR_RETURN(auto head, source->Peek(kDetectBytes));
   InputFormat format = DetectFormat(head);
 
@@ -79,8 +84,10 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
     to.threads = o.threads;
     BufferedSink sink(out_fd.get(), out_name);
     st = TranscodeSegstream(source, &sink, to, progress);
+    *written = sink.offset();
   } else if (o.mode == Mode::kDecompress) {
-    if (format != InputFormat::kEmpty) st = DecompressPlain(source, format, out_fd.get(), progress);
+    if (format != InputFormat::kEmpty)
+      st = DecompressPlain(source, format, out_fd.get(), progress, written);
   } else {
     PlainOptions po;
     po.codec = o.codec;
@@ -92,7 +99,7 @@ Status RunOn(const Options& o, BufferedSource* source, int in_fd, Progress* prog
       po.content_size = static_cast<uint64_t>(sb.st_size);
       po.content_size_known = true;
     }
-    st = CompressPlain(source, out_fd.get(), po, progress);
+    st = CompressPlain(source, out_fd.get(), po, progress, written);
   }
   RETURN_IF_ERROR(st);
   RETURN_IF_ERROR(out_fd.Close(out_name));
@@ -128,8 +135,28 @@ Status Run(const Options& o) {
     if (::fstat(in_fd.get(), &sb) == 0 && S_ISREG(sb.st_mode))
       progress.SetExpectedBytes(static_cast<uint64_t>(sb.st_size));
   }
-  Status st = RunOn(o, &source, in_fd.get(), p);
+  const auto started = std::chrono::steady_clock::now();
+  uint64_t written = 0;
+  Status st = RunOn(o, &source, in_fd.get(), p, &written);
   progress.Finish();
+  if (st.ok() && o.verbose) {
+    // zstd -v's closing line: what went in, what came out, how long it took.
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const uint64_t in = source.offset();
+    std::string ratio;
+    if (o.mode != Mode::kTest && in > 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " (%.2f%%)", 100.0 * static_cast<double>(written) / in);
+      ratio = buf;
+    }
+    std::string line =
+        std::string(kToolName) + ": " + InputName(o.input) + ": " + std::to_string(in) + " bytes " +
+        (o.mode == Mode::kTest ? "checked"
+                               : "read, " + std::to_string(written) + " bytes written" + ratio) +
+        " in " + FormatSeconds(seconds);
+    std::fprintf(stderr, "%s\n", EscapeForMessage(line).c_str());
+  }
   return st;
 }
 
