@@ -83,8 +83,9 @@ own_options() {
   [ "$checked" -ge 4 ]
 }
 
-@test "every binary: -v/--verbose is in --help" {
+@test "every binary but the plugin: -v/--verbose is in --help" {
   for tool in "${TOOLS[@]}"; do
+    [ "$tool" = gpbackup_segstream_plugin ] && continue  # gpbackup's commands, not options
     run --separate-stderr "$tool" --help
     assert_output --partial -- "-v,--verbose"
   done
@@ -102,6 +103,10 @@ own_options() {
     [[ "${stderr_lines[0]}" == "$tool: error: -h is not an option here (--help prints the usage"* ]] ||
       { echo "$tool said: $stderr"; false; }
   done
+  # The plugin's interface is gpbackup's commands; -h is named as no option all the same.
+  run --separate-stderr gpbackup_segstream_plugin -h
+  assert_failure 2
+  [[ "${stderr_lines[0]}" == "gpbackup_segstream_plugin: error: "*"'-h'"* ]]
 }
 
 @test "an unknown option is named, not the argument after it, even before a missing required one" {

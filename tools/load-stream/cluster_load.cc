@@ -1,6 +1,7 @@
 #include "tools/load-stream/cluster_load.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "lib/common/cluster/agent_process.h"
 #include "lib/common/cluster/cluster_agents.h"
 #include "lib/common/format/copy_format.h"
+#include "lib/common/io/progress.h"
 #include "lib/common/io/termination.h"
 #include "lib/common/pg/pg_conn.h"
 #include "lib/common/pg/server_profile.h"
@@ -141,6 +143,9 @@ Status RunClusterLoad(const LoadOptions& o) {
 
   uint64_t tables = 0, rows = 0, committed = 0;
   std::vector<std::string> truncated;
+  // The rows travel segment-side: the coordinator sees each table only as it commits.
+  Progress progress("load-stream", o.quiet ? ProgressMode::kOff : o.progress);
+  progress.SetPhase("data");
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<Json> nexts,
                      agents.AskEverywhere("next", "", "cannot read the segment streams"));
@@ -162,6 +167,8 @@ Status RunClusterLoad(const LoadOptions& o) {
           std::to_string(committed) + " table load" + (committed == 1 ? " was" : "s were") +
           " committed before it; this one was rolled back");
     };
+    const auto started = std::chrono::steady_clock::now();
+    progress.TableBegin(name);
     RETURN_IF_ERROR(Exec(conn.get(), "BEGIN").status());
     // A table split across several streams of one input arrives more than once; it is
     // emptied only before the first.
@@ -183,16 +190,25 @@ Status RunClusterLoad(const LoadOptions& o) {
       ++committed;
     }
     rows += n;
+    progress.Add(0, n);
+    progress.TableEnd(name, {{"rows", n}, {"committed", true}});
     if (o.verbose)
-      std::fprintf(stderr, "load-stream: committed %s (%llu rows)\n",
-                   EscapeForMessage(name).c_str(), static_cast<unsigned long long>(n));
+      progress.Log(
+          "load-stream: committed " + name + ": " + std::to_string(n) + " rows in " +
+          FormatSeconds(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   }
   ASSIGN_OR_RETURN(std::vector<Json> totals,
                    agents.AskEverywhere("finish", "", "a segment stream did not end well"));
   load.Finished();
   if (tables == 0 && filter.has_includes())
     return Status::Usage("no table in the segment streams matches the selection");
-  if (!o.quiet) {
+  // With --progress=json the summary is the last event, so stderr stays NDJSON.
+  progress.Finish({{"summary", "loaded"},
+                   {"tables", tables},
+                   {"rows", rows},
+                   {"segment_streams", totals.size()}});
+  if (!o.quiet && !progress.json()) {
     std::fprintf(stderr, "load-stream: loaded %llu tables, %llu rows from %zu segment streams\n",
                  static_cast<unsigned long long>(tables), static_cast<unsigned long long>(rows),
                  totals.size());
