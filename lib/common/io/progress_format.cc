@@ -62,16 +62,18 @@ std::string TablesField(const std::vector<std::string>& tables, size_t max_name)
 }  // namespace
 
 std::string ProgressLine(const ProgressSnapshot& s, size_t width) {
+  // The total counts rows' bytes: after the data phase (indexes, analyze) a percentage and
+  // an ETA of it would say nothing about the time left.
+  const uint64_t expected = s.phase.empty() || s.phase == "data" ? s.expected_bytes : 0;
   std::string amount = HumanBytes(static_cast<double>(s.bytes));
-  if (auto pct = PercentDone(s.bytes, s.expected_bytes))
-    amount += " of ~" + HumanBytes(static_cast<double>(s.expected_bytes)) + " " +
-              std::to_string(*pct) + "%";
+  if (auto pct = PercentDone(s.bytes, expected))
+    amount +=
+        " of ~" + HumanBytes(static_cast<double>(expected)) + " " + std::to_string(*pct) + "%";
   std::string tail = " | " + amount;
   if (s.rows) tail += " | " + std::to_string(s.rows) + " rows";
   const double rate = s.seconds > 0 ? static_cast<double>(s.bytes) / s.seconds : 0;
   tail += " | " + HumanBytes(rate) + "/s";
-  if (auto eta = EtaSeconds(s.bytes, s.expected_bytes, s.seconds))
-    tail += " | ETA " + FormatDuration(*eta);
+  if (auto eta = EtaSeconds(s.bytes, expected, s.seconds)) tail += " | ETA " + FormatDuration(*eta);
 
   std::string head = s.tool + ":";
   if (!s.phase.empty()) head += " " + s.phase;

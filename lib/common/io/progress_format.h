@@ -39,6 +39,7 @@ struct ProgressSnapshot {
 
 // "load-stream: data public.orders +2 | 1.2 GiB of 3.4 GiB 35% | 120000 rows | 45.6 MiB/s |
 // ETA 0:48", at most `width` characters (0: no limit); the table name is shortened first.
+// Percentage and ETA only with no phase or in "data": the total is the rows' bytes.
 std::string ProgressLine(const ProgressSnapshot& s, size_t width);
 
 }  // namespace segstream

@@ -63,6 +63,13 @@ TEST(ProgressLine, WithoutATotalNoPercentOrEta) {
   EXPECT_EQ(ProgressLine(s, 0), "load-stream: | 1.0 MiB | 1000 rows | 512.0 KiB/s");
 }
 
+TEST(ProgressLine, AfterTheDataNoPercentOrEtaOfTheRows) {
+  ProgressSnapshot s = Loading();
+  s.phase = "indexes";
+  s.tables.clear();
+  EXPECT_EQ(ProgressLine(s, 0), "load-stream: indexes | 1.0 MiB | 1000 rows | 512.0 KiB/s");
+}
+
 TEST(ProgressLine, NeverWiderThanTheTerminalAndTheNameGivesWayFirst) {
   ProgressSnapshot s = Loading();
   s.tables = {"public.a_table_with_a_very_long_name_indeed_that_goes_on"};
