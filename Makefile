@@ -50,7 +50,7 @@ TEST_BINS := $(foreach m,$(TEST_TOOL_MAINS),$(BUILD)/bin/$(call main_name,$(m)))
 tool_objs = $(patsubst %.cc,$(BUILD)/obj/%.o,$(filter-out %main.cc %_test.cc,$(wildcard $(1)/*.cc)))
 ALL_TOOL_OBJS := $(foreach d,$(TOOL_DIRS),$(call tool_objs,$(d)))
 
-.PHONY: all print-bins deps test test-mpp unit bats demo install install-debug uninstall \
+.PHONY: all print-bins deps check-programs test test-mpp unit bats demo install install-debug uninstall \
   completions deb fuzz bench clean man lint compdb format-check sanitize sanitized-unit
 all: $(BINS)
 
@@ -90,12 +90,17 @@ bats: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BINS)
 	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/bats
 
-test: deps
+test: deps check-programs
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(TEST_BINS) $(BUILD)/bin/unit_tests
 	$(BUILD)/bin/unit_tests --gtest_brief=1
 	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/bats
 	SEGSTREAM_BIN=$(CURDIR)/$(BUILD)/bin bats --print-output-on-failure tests/mpp
 	@echo "make test: all GoogleTest and bats tests passed"
+
+# Every program the tests, scripts and benchmarks run comes from a package that
+# scripts/install-deps.sh installs (scripts/programs.txt says which): seconds, no build.
+check-programs:
+	@scripts/check-programs.sh
 
 # Live Greenplum / Cloudberry clusters (tests/mpp/cluster.bats says which variables);
 # skipped, saying so, without them.

@@ -13,6 +13,7 @@ packages=(
   python3 bc xxd mandoc
   dpkg-dev debhelper lintian binutils bash-completion
   bsdutils  # script(1): the progress tests run the tools in a pseudo-terminal
+  procps pgcopydb
 )
 
 missing=()
