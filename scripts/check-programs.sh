@@ -30,7 +30,7 @@ if [ "${1:-}" = --installed ]; then
   want=${2:-}
   missing=0
   while read -r prog pkg; do
-    [ "$pkg" != not-run ] || continue
+    [ "$pkg" != not-run ] && [ "$pkg" != optional ] || continue
     [ -z "$want" ] || [ "$pkg" = "$want" ] || continue
     command -v "$prog" >/dev/null || { echo "check-programs: $prog ($pkg) is not installed" >&2; missing=1; }
   done < <(table_entries)
@@ -41,7 +41,7 @@ elif [ $# -gt 0 ]; then
 fi
 
 # The packages scripts/install-deps.sh installs: the words of its packages=( ... ) array.
-listed=" base not-run npm $(sed -n '/^packages=(/,/^)/p' scripts/install-deps.sh | sed -e 's/#.*//' -e 's/packages=(//' -e 's/)//' | tr '\n' ' ') "
+listed=" base not-run optional npm $(sed -n '/^packages=(/,/^)/p' scripts/install-deps.sh | sed -e 's/#.*//' -e 's/packages=(//' -e 's/)//' | tr '\n' ' ') "
 status=0
 declare -A known=()
 while read -r prog pkg; do
