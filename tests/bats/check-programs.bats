@@ -34,7 +34,8 @@ EOF
 }
 
 @test "a table entry whose package is not on install-deps' list fails" {
-  sed -i 's/^  xxd$//; s/ xxd$//' "$R/scripts/install-deps.sh"
+  sed -i '/^packages=(/,/^)/s/\(^\| \)xxd\( \|$\)/\1\2/' "$R/scripts/install-deps.sh"
+  ! grep -qw xxd "$R/scripts/install-deps.sh"
   run "$R/scripts/check-programs.sh"
   assert_failure 1
   assert_output --partial "xxd's package xxd is not on scripts/install-deps.sh's list"
