@@ -121,15 +121,7 @@ class RemoteChild {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, theirs.get(), child_fd);
     posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // No signal blocked and SIGPIPE at its default in the child: ours would survive exec.
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    InitChildSpawnAttr(&attr);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -290,17 +282,6 @@ class RemoteStore : public ObjectStore {
 };
 
 }  // namespace
-
-std::string ShellQuote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
 
 std::unique_ptr<ObjectStore> MakeObjectStore(const PluginConfig& config) {
   if (config.remote_command.empty()) return std::make_unique<LocalStore>(config.directory);

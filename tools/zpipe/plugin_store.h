@@ -36,7 +36,4 @@ class ObjectStore {
 
 std::unique_ptr<ObjectStore> MakeObjectStore(const PluginConfig& config);
 
-// `text` in single quotes for a POSIX shell, any byte but NUL safe inside.
-std::string ShellQuote(const std::string& text);
-
 }  // namespace segstream::plugin

@@ -73,4 +73,15 @@ std::string EscapeForMessage(std::string_view text) {
   return out;
 }
 
+std::string ShellQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace segstream

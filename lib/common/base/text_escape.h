@@ -13,4 +13,8 @@ namespace segstream {
 // would read as one of those escapes. Printable UTF-8 passes unchanged.
 std::string EscapeForMessage(std::string_view text);
 
+// `text` as one POSIX sh word: in single quotes, each ' written as '\''. Any byte but NUL
+// is safe inside (the ssh command lines of segment agents and of the gpbackup plugin).
+std::string ShellQuote(std::string_view text);
+
 }  // namespace segstream

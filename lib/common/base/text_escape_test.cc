@@ -36,5 +36,11 @@ TEST(EscapeForMessage, ABackslashThatWouldReadAsAnEscapeIsDoubled) {
   EXPECT_EQ(EscapeForMessage("\\u{202E}"), "\\\\u{202E}");
 }
 
+TEST(ShellQuote, OneWordWhateverTheBytes) {
+  EXPECT_EQ(ShellQuote("plain"), "'plain'");
+  EXPECT_EQ(ShellQuote(""), "''");
+  EXPECT_EQ(ShellQuote("it's; $(rm -rf /) `x`"), "'it'\\''s; $(rm -rf /) `x`'");
+}
+
 }  // namespace
 }  // namespace segstream

@@ -1,5 +1,7 @@
 #include "lib/common/cluster/cluster_agents.h"
 
+#include "lib/common/base/text_escape.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,17 +45,6 @@ Result<std::string> OwnExecutablePath() {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return Status::FromErrno(errno, "cannot find this program's own path");
   return std::string(buf, static_cast<size_t>(n));
-}
-
-std::string ShellQuote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
 }
 
 std::string OnSegmentClause(CopyFormat copy_format) {

@@ -28,9 +28,6 @@ Result<std::vector<SegmentHost>> PrimarySegments(PGconn* conn);
 // installed at the same path on every host (as gpbackup requires of its helper).
 Result<std::string> OwnExecutablePath();
 
-// WORD as one sh word ('...').
-std::string ShellQuote(const std::string& word);
-
 // COPY's option clause for ON SEGMENT: Greenplum 6 reads ON SEGMENT as an old-style option,
 // which cannot follow WITH (...), so other formats say it inside WITH.
 std::string OnSegmentClause(CopyFormat copy_format);

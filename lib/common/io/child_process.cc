@@ -77,6 +77,17 @@ void Drain(int out_fd, int err_fd, std::string* out, std::string* err, bool echo
 
 }  // namespace
 
+void InitChildSpawnAttr(posix_spawnattr_t* attr) {
+  posix_spawnattr_init(attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(attr, &none);
+  posix_spawnattr_setsigdefault(attr, &defaults);
+  posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
 Result<ChildResult> RunChild(const ChildSpec& spec) {
   if (spec.argv.empty()) return Status::Usage("no program to run");
   std::vector<std::string> env_strings;
@@ -112,17 +123,8 @@ Result<ChildResult> RunChild(const ChildSpec& spec) {
   posix_spawn_file_actions_adddup2(&sa.actions,
                                    spec.stdout_fd < 0 ? out_write.get() : spec.stdout_fd, 1);
   posix_spawn_file_actions_adddup2(&sa.actions, err_write.get(), 2);
-  // The child starts with no signal blocked and SIGPIPE at its default: our mask (the
-  // termination signals, termination.h) and ignored dispositions would survive exec.
   posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  InitChildSpawnAttr(&attr);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, argv[0], &sa.actions, &attr, argv.data(), envp.data());
   posix_spawnattr_destroy(&attr);

@@ -5,6 +5,8 @@
 // error line instead of the child's noise on our stderr.
 #pragma once
 
+#include <spawn.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,11 @@ struct ChildResult {
   std::string out;      // captured stdout (only when stdout_fd == -1)
   std::string err;      // captured stderr, at most the last 64 KiB
 };
+
+// Initializes `attr` so that a child starts with no signal blocked and SIGPIPE at its
+// default: our mask (the termination signals, termination.h) and ignored dispositions would
+// otherwise survive exec. The caller destroys it (posix_spawnattr_destroy).
+void InitChildSpawnAttr(posix_spawnattr_t* attr);
 
 // Runs the child to completion. Fails only when it could not be started (kIo); a child
 // that ran and failed is a ChildResult with exit_status != 0.
