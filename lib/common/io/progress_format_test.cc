@@ -42,9 +42,9 @@ ProgressSnapshot Loading() {
   s.tool = "load-stream";
   s.phase = "data";
   s.tables = {"public.orders", "public.items"};
-  s.bytes = 1024 * 1024;
+  s.bytes = uint64_t{1024} * 1024;
   s.rows = 1000;
-  s.expected_bytes = 4 * 1024 * 1024;
+  s.expected_bytes = uint64_t{4} * 1024 * 1024;
   s.seconds = 2;
   return s;
 }
