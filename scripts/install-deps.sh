@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ make pkg-config clang libclang-rt-14-dev clang-format clang-tidy
+  g++ make build-essential pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   libpq-dev libzstd-dev liblz4-dev zlib1g-dev libxxhash-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev
   bats bats-assert bats-support
