@@ -1,5 +1,7 @@
 #include "lib/common/pg/table_selection.h"
 
+#include <CLI/CLI.hpp>
+
 namespace segstream {
 
 void TableSelection::AddOptions(CLI::App& app, const std::string& verb, bool one_value_each) {

@@ -3,13 +3,17 @@
 // turned into a TableFilter the same way in both.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
 #include "lib/common/base/status.h"
 #include "lib/common/pg/table_filter.h"
+
+// Only the binaries' mains parse options: CLI11 is header-only and adds seconds to every
+// file that includes it, so the tools' other files see just this declaration.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace segstream {
 

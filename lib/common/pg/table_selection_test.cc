@@ -1,6 +1,7 @@
 #include "lib/common/pg/table_selection.h"
 
 #include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
 
 #include "lib/common/testing/test_util.h"
 
