@@ -14,6 +14,7 @@ packages=(
   dpkg-dev debhelper lintian binutils bash-completion
   bsdutils  # script(1): the progress tests run the tools in a pseudo-terminal
   procps pgcopydb
+  ca-certificates  # npm reaches its registry over TLS (a minimal root has no CA bundle)
 )
 
 missing=()
