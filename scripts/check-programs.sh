@@ -68,6 +68,8 @@ commands_of() {
         term = substr(line, RSTART, RLENGTH); sub(/^<<-?[ \t]*[\047"]?/, "", term)
       }
       gsub(/(^|[ \t])#.*/, "", line)
+      # A function definition names no program, even one that exists (parallel ships "sql").
+      sub(/^[ \t]*(function[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*\(\)/, " ", line)
       gsub(/\$\(\([^)]*\)\)/, " ", line)       # arithmetic
       gsub(/\$\{[^}]*\}/, "$v", line)          # ${parameter}
       if (FILENAME ~ /Makefile$/) {                # @cmd, $(VAR), $(dir ...), $$(dir ...)

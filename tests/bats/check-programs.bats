@@ -41,11 +41,12 @@ EOF
   assert_output --partial "xxd's package xxd is not on scripts/install-deps.sh's list"
 }
 
-@test "words in SQL, heredocs and comments are not taken for programs" {
+@test "words in SQL, heredocs, comments and function names are not taken for programs" {
   sed -i '/^xxd:/d; /^not-run:/d' "$R/scripts/programs.txt"
   cat >"$R/tests/bats/t.bats" <<'EOF'
 # xxd is not run here
-sql() {
+xxd() { :; }
+function sql() {
   pg_psql src -c "CREATE TABLE t (id int); INSERT INTO t VALUES (1)"
   python3 - <<'PY'
 xxd = 1
