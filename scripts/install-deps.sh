@@ -7,7 +7,7 @@ packages=(
   g++ make build-essential pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   libpq-dev libzstd-dev liblz4-dev zlib1g-dev libxxhash-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev
-  bats bats-assert bats-support
+  bats bats-assert bats-support parallel  # parallel: bats --jobs, in make test
   postgresql-15 postgresql-client-15 postgresql-contrib
   zstd lz4 pigz gzip jq time
   python3 bc xxd mandoc

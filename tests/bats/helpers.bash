@@ -16,6 +16,13 @@ export SEGSTREAM_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 export SEGSTREAM_TESTDATA="${SEGSTREAM_TESTDATA:-$SEGSTREAM_ROOT/../shared/testdata}"
 source "$SEGSTREAM_ROOT/scripts/pg-cluster.sh"
 
+# make in the checkout, one at a time across bats files (make test runs files in parallel):
+# make install and make deb both write build/stripped, build/debug and build/completions.
+make_in_checkout() {
+  mkdir -p "$SEGSTREAM_ROOT/build"
+  (cd "$SEGSTREAM_ROOT" && flock "$SEGSTREAM_ROOT/build/.bats-make.lock" make --no-print-directory "$@")
+}
+
 # stream_frames FILE: the frames of a stream file, one per line, as
 # "offset type table_id stored_len" (preambles skipped), for tests that damage or cut a
 # stream at a chosen frame.

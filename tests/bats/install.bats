@@ -8,7 +8,7 @@ setup_file() {
   cd "$SEGSTREAM_ROOT"
   export DEST=$BATS_FILE_TMPDIR/dest PREFIX=/opt/segstream DEBUGDIR=/usr/lib/debug
   export BINARIES=$(make --no-print-directory -s print-bins)
-  make --no-print-directory -s install install-debug DESTDIR="$DEST" PREFIX="$PREFIX" \
+  make_in_checkout -s install install-debug DESTDIR="$DEST" PREFIX="$PREFIX" \
     DEBUGDIR="$DEBUGDIR" >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
     cat "$BATS_FILE_TMPDIR/install.log" >&3
     return 1

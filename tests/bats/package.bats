@@ -16,9 +16,9 @@ setup_file() {
     skip "bash-completion is not installed (make deps installs it)"
 
   cd "$SEGSTREAM_ROOT"
-  make --no-print-directory -s all
+  make_in_checkout -s all
   export DEB_LOG=$BATS_FILE_TMPDIR/make-deb.log
-  make --no-print-directory deb JOBS=2 >"$DEB_LOG" 2>&1 || {
+  make_in_checkout deb JOBS=2 >"$DEB_LOG" 2>&1 || {
     cat "$DEB_LOG" >&3
     return 1
   }
