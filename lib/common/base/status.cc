@@ -18,17 +18,23 @@ Status Status::FromErrno(int err, const std::string& what) {
   return Io(what + ": " + std::strerror(err));
 }
 
+const Status::Detail& Status::get() const {
+  static const Detail kNone;
+  return detail_ ? *detail_ : kNone;
+}
+
 std::string Status::ToString() const {
   std::string context;
   auto add = [&context](const std::string& part) {
     context += context.empty() ? " (" : ", ";
     context += part;
   };
-  if (table_) add("table " + *table_);
-  if (frame_) add("frame " + std::to_string(*frame_));
-  if (offset_) add("byte offset " + std::to_string(*offset_));
+  const Detail& d = get();
+  if (d.table) add("table " + *d.table);
+  if (d.frame) add("frame " + std::to_string(*d.frame));
+  if (d.offset) add("byte offset " + std::to_string(*d.offset));
   if (!context.empty()) context += ")";
-  return message_ + context;
+  return d.message + context;
 }
 
 int ExitCodeFor(ErrorKind kind) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,9 +30,20 @@ enum ExitCode : int {
   kExitPartial = 4,
 };
 
+// An ok Status is one null pointer: every row passes several up the call chain, and a
+// Status that carried its strings inline cost more per row than hashing the row did.
 class [[nodiscard]] Status {
  public:
   Status() = default;
+  Status(const Status& other) : detail_(other.detail_ ? new Detail(*other.detail_) : nullptr) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) detail_.reset(other.detail_ ? new Detail(*other.detail_) : nullptr);
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+  ~Status() = default;
+
   static Status Ok() { return Status(); }
   static Status Usage(std::string msg) { return Status(ErrorKind::kUsage, std::move(msg)); }
   static Status Io(std::string msg) { return Status(ErrorKind::kIo, std::move(msg)); }
@@ -41,62 +53,76 @@ class [[nodiscard]] Status {
   // errno converted in one place: "what: strerror" (EPIPE reads "downstream closed").
   static Status FromErrno(int err, const std::string& what);
 
-  bool ok() const { return kind_ == ErrorKind::kOk; }
-  ErrorKind kind() const { return kind_; }
-  const std::string& message() const { return message_; }
-  bool downstream_closed() const { return downstream_closed_; }
+  bool ok() const { return !detail_ || detail_->kind == ErrorKind::kOk; }
+  ErrorKind kind() const { return detail_ ? detail_->kind : ErrorKind::kOk; }
+  const std::string& message() const { return get().message; }
+  bool downstream_closed() const { return detail_ && detail_->downstream_closed; }
 
   // Context, added by whichever layer knows it; printed as "(table t, frame 3, byte offset 96)".
   // By value, not Status&&: `st = std::move(st).WithX()` must not move a Status into itself.
   Status WithOffset(uint64_t offset) && {
-    offset_ = offset;
+    mutable_detail().offset = offset;
     return std::move(*this);
   }
   Status WithFrame(uint64_t frame) && {
-    frame_ = frame;
+    mutable_detail().frame = frame;
     return std::move(*this);
   }
   Status WithTable(std::string table) && {
-    table_ = std::move(table);
+    mutable_detail().table = std::move(table);
     return std::move(*this);
   }
   Status WithHint(std::string hint) && {
-    hint_ = std::move(hint);
+    mutable_detail().hint = std::move(hint);
     return std::move(*this);
   }
   // The server's SQLSTATE, for callers that act on one error class (it is in the message too).
   Status WithSqlstate(std::string sqlstate) && {
-    sqlstate_ = std::move(sqlstate);
+    mutable_detail().sqlstate = std::move(sqlstate);
     return std::move(*this);
   }
   Status Prefix(const std::string& what) && {
-    message_ = what + ": " + message_;
+    Detail& d = mutable_detail();
+    d.message = what + ": " + d.message;
     return std::move(*this);
   }
   Status& MarkDownstreamClosed() {
-    downstream_closed_ = true;
+    mutable_detail().downstream_closed = true;
     return *this;
   }
 
-  const std::optional<uint64_t>& offset() const { return offset_; }
-  const std::optional<uint64_t>& frame() const { return frame_; }
-  const std::optional<std::string>& table() const { return table_; }
-  const std::optional<std::string>& hint() const { return hint_; }
-  const std::optional<std::string>& sqlstate() const { return sqlstate_; }
+  const std::optional<uint64_t>& offset() const { return get().offset; }
+  const std::optional<uint64_t>& frame() const { return get().frame; }
+  const std::optional<std::string>& table() const { return get().table; }
+  const std::optional<std::string>& hint() const { return get().hint; }
+  const std::optional<std::string>& sqlstate() const { return get().sqlstate; }
 
   // "message (table t, frame 3, byte offset 96)", without the hint.
   std::string ToString() const;
 
  private:
-  Status(ErrorKind kind, std::string msg) : kind_(kind), message_(std::move(msg)) {}
-  ErrorKind kind_ = ErrorKind::kOk;
-  std::string message_;
-  std::optional<uint64_t> offset_;
-  std::optional<uint64_t> frame_;
-  std::optional<std::string> table_;
-  std::optional<std::string> hint_;
-  std::optional<std::string> sqlstate_;
-  bool downstream_closed_ = false;
+  struct Detail {
+    ErrorKind kind = ErrorKind::kOk;
+    std::string message;
+    std::optional<uint64_t> offset;
+    std::optional<uint64_t> frame;
+    std::optional<std::string> table;
+    std::optional<std::string> hint;
+    std::optional<std::string> sqlstate;
+    bool downstream_closed = false;
+  };
+
+  Status(ErrorKind kind, std::string msg) : detail_(new Detail) {
+    detail_->kind = kind;
+    detail_->message = std::move(msg);
+  }
+  const Detail& get() const;  // an ok Status reads as an empty Detail
+  Detail& mutable_detail() {
+    if (!detail_) detail_.reset(new Detail);
+    return *detail_;
+  }
+
+  std::unique_ptr<Detail> detail_;
 };
 
 int ExitCodeFor(ErrorKind kind);
