@@ -141,28 +141,50 @@ size_t PutVarint32(uint32_t v, uint8_t* out) {
   return n;
 }
 
+namespace {
+// Room for the count and the lengths of 16 Ki short rows; a frame of smaller rows widens it
+// once (Payload), for the rest of the table.
+constexpr size_t kInitialRoom = 4 + (16u << 10);
+}  // namespace
+
+DataPayloadBuilder::DataPayloadBuilder() : room_(kInitialRoom), buf_(kInitialRoom) {}
+
 void DataPayloadBuilder::AddRow(std::span<const uint8_t> row) {
-  uint8_t tmp[format::kMaxVarintBytes];
-  size_t n = PutVarint32(static_cast<uint32_t>(row.size()), tmp);
-  lengths_.insert(lengths_.end(), tmp, tmp + n);
-  rows_.insert(rows_.end(), row.begin(), row.end());
+  const auto size = static_cast<uint32_t>(row.size());
+  if (size < 0x80) {
+    lengths_.push_back(static_cast<uint8_t>(size));  // most rows: no call to insert
+  } else {
+    uint8_t tmp[format::kMaxVarintBytes];
+    size_t n = PutVarint32(size, tmp);
+    lengths_.insert(lengths_.end(), tmp, tmp + n);
+  }
+  buf_.insert(buf_.end(), row.begin(), row.end());
   ++row_count_;
 }
 
+std::span<const uint8_t> DataPayloadBuilder::Payload() {
+  const size_t head = 4 + lengths_.size();
+  if (head > room_) {
+    const size_t wider = std::max(head, 2 * room_);
+    buf_.insert(buf_.begin(), wider - room_, 0);
+    room_ = wider;
+  }
+  uint8_t* start = buf_.data() + room_ - head;
+  Put32(start, row_count_);
+  std::memcpy(start + 4, lengths_.data(), lengths_.size());
+  return {start, head + rows_bytes()};
+}
+
 void DataPayloadBuilder::SerializeTo(std::vector<uint8_t>* out) {
-  size_t at = out->size();
-  out->resize(at + payload_size());
-  uint8_t* p = out->data() + at;
-  Put32(p, row_count_);
-  std::memcpy(p + 4, lengths_.data(), lengths_.size());
-  std::memcpy(p + 4 + lengths_.size(), rows_.data(), rows_.size());
+  std::span<const uint8_t> payload = Payload();
+  out->insert(out->end(), payload.begin(), payload.end());
   Clear();
 }
 
 void DataPayloadBuilder::Clear() {
   row_count_ = 0;
   lengths_.clear();
-  rows_.clear();
+  buf_.resize(room_);
 }
 
 Result<DataPayloadView> DataPayloadView::Parse(std::span<const uint8_t> raw, TableTotals* totals,

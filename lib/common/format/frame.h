@@ -69,15 +69,20 @@ inline size_t GetVarint32(const uint8_t* p, const uint8_t* end, uint32_t* value)
   return 0;
 }
 
-// Accumulates rows for one DATA payload: u32 count | varint lengths | rows.
+// Accumulates rows for one DATA payload: u32 count | varint lengths | rows. The rows are
+// stored after some free room, where Payload() writes the count and lengths: the payload
+// is then contiguous without copying the rows a second time.
 class DataPayloadBuilder {
  public:
+  DataPayloadBuilder();
   void AddRow(std::span<const uint8_t> row);
   uint32_t row_count() const { return row_count_; }
-  size_t rows_bytes() const { return rows_.size(); }
+  size_t rows_bytes() const { return buf_.size() - room_; }
   // Size of the payload Serialize() would produce.
-  size_t payload_size() const { return 4 + lengths_.size() + rows_.size(); }
+  size_t payload_size() const { return 4 + lengths_.size() + rows_bytes(); }
   bool empty() const { return row_count_ == 0; }
+  // The whole payload, in place: valid until the next AddRow, Clear or SerializeTo.
+  std::span<const uint8_t> Payload();
   // Appends the payload to *out and clears the builder (keeping its capacity).
   void SerializeTo(std::vector<uint8_t>* out);
   void Clear();
@@ -85,7 +90,8 @@ class DataPayloadBuilder {
  private:
   uint32_t row_count_ = 0;
   std::vector<uint8_t> lengths_;
-  std::vector<uint8_t> rows_;
+  size_t room_;               // bytes of buf_ before the first row
+  std::vector<uint8_t> buf_;  // room_ bytes, then the rows
 };
 
 // A validated view of a raw DATA payload.

@@ -175,17 +175,18 @@ void TableWriter::ReleaseLargeBuffers() {
 
 Status TableWriter::FlushFrame() {
   if (builder_.empty()) return Status::Ok();
-  raw_.clear();
-  builder_.SerializeTo(&raw_);
+  std::span<const uint8_t> raw = builder_.Payload();
   ++frames_;
-  auto raw_len = static_cast<uint32_t>(raw_.size());
-  if (compressor_) {
-    RETURN_IF_ERROR(compressor_->Compress(raw_, &compressed_));
-    // A frame that does not shrink is stored as it is.
-    if (compressed_.size() < raw_.size())
-      return stream_->WriteData(table_id_, compressor_->codec(), raw_len, compressed_);
-  }
-  return stream_->WriteData(table_id_, Codec::kNone, raw_len, raw_);
+  auto raw_len = static_cast<uint32_t>(raw.size());
+  Status st;
+  if (compressor_) st = compressor_->Compress(raw, &compressed_);
+  // A frame that does not shrink is stored as it is.
+  if (st.ok())
+    st = compressor_ && compressed_.size() < raw.size()
+             ? stream_->WriteData(table_id_, compressor_->codec(), raw_len, compressed_)
+             : stream_->WriteData(table_id_, Codec::kNone, raw_len, raw);
+  builder_.Clear();
+  return st;
 }
 
 Status TableWriter::Finish() {
