@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +60,32 @@ Status WriteAll(int fd, const void* buf, size_t len, const std::string& name) {
   }
   return Status::Ok();
 }
+
+namespace {
+
+// WriteAll of `first` then `second`, with writev while `first` lasts.
+Status WriteAllTwo(int fd, std::span<const uint8_t> first, std::span<const uint8_t> second,
+                   const std::string& name) {
+  while (!first.empty()) {
+    iovec iov[2] = {{const_cast<uint8_t*>(first.data()), first.size()},
+                    {const_cast<uint8_t*>(second.data()), second.size()}};
+    ssize_t n = ::writev(fd, iov, 2);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno(errno, "write " + name);
+    }
+    const auto done = static_cast<size_t>(n);
+    if (done < first.size()) {
+      first = first.subspan(done);
+    } else {
+      second = second.subspan(done - first.size());
+      first = {};
+    }
+  }
+  return WriteAll(fd, second.data(), second.size(), name);
+}
+
+}  // namespace
 
 BufferedSource::BufferedSource(int fd, std::string name, size_t buffer_size)
     : fd_(fd), name_(std::move(name)), buf_(buffer_size) {}
@@ -175,14 +202,20 @@ BufferedSink::~BufferedSink() = default;  // unflushed data is the caller's erro
 Status BufferedSink::Write(const void* data, size_t len) {
   if (len == 0) return Status::Ok();  // data may be null then, which memcpy must not see
   offset_ += len;
-  if (used_ + len <= buf_.size()) {
+  // What fills half the buffer goes straight out: copying a whole frame in would save no
+  // write call.
+  if (used_ + len <= buf_.size() && len < buf_.size() / 2) {
     std::memcpy(buf_.data() + used_, data, len);
     used_ += len;
     return Status::Ok();
   }
+  if (len >= buf_.size() / 2) {  // what is buffered (a frame's header) and this, in one call
+    std::span<const uint8_t> buffered(buf_.data(), used_);
+    used_ = 0;
+    return WriteAllTwo(fd_, buffered, {static_cast<const uint8_t*>(data), len}, name_);
+  }
   RETURN_IF_ERROR(WriteAll(fd_, buf_.data(), used_, name_));
   used_ = 0;
-  if (len >= buf_.size() / 2) return WriteAll(fd_, data, len, name_);
   std::memcpy(buf_.data(), data, len);
   used_ = len;
   return Status::Ok();

@@ -68,6 +68,31 @@ TEST(WriteAll, PartialWritesToASlowPipeArriveWholeAndInOrder) {
   EXPECT_TRUE(got == data);
 }
 
+// A frame's header is buffered and its payload (half the buffer or more) is not: both go
+// out in one writev, which a pipe cuts anywhere, in the header as in the payload.
+TEST(BufferedSink, SmallThenLargeWritesArriveWholeAndInOrder) {
+  Pipe p;
+  std::string data;
+  for (int frame = 0; frame < 12; ++frame) {
+    data += std::string(24, static_cast<char>('a' + frame));
+    for (size_t i = 0; i < 700000; ++i) data += static_cast<char>(i * 13 + frame);
+  }
+  std::string got;
+  std::thread reader([&] { got = ReadAllFrom(p.read_end); });
+  BufferedSink sink(p.write_end, "pipe", 1u << 20);
+  for (size_t at = 0; at < data.size(); at += 24 + 700000) {
+    ASSERT_TRUE(sink.Write(data.data() + at, 24).ok());
+    ASSERT_TRUE(sink.Write(data.data() + at + 24, 700000).ok());
+  }
+  ASSERT_TRUE(sink.Flush().ok());
+  EXPECT_EQ(sink.offset(), data.size());
+  ::close(p.write_end);
+  p.write_end = -1;
+  reader.join();
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
+}
+
 // A reader that went away is "downstream closed", not a crash by SIGPIPE.
 TEST(WriteAll, AClosedReaderIsDownstreamClosed) {
   IgnoreSigpipe();
