@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/common/format/format.h"
+
 namespace segstream::load {
 
 namespace {
@@ -234,6 +236,10 @@ Status Dispatcher::PushLocked(MutexLock& lock, Task* task, Chunk::Kind kind,
   job.queued_bytes += size;
   Chunk chunk;
   chunk.kind = kind;
+  if (!rows.empty() && !spare_buffers_.empty()) {
+    chunk.bytes = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
   chunk.bytes.assign(rows.begin(), rows.end());
   chunk.rows = row_count;
   job.queue.push_back(std::move(chunk));
@@ -345,6 +351,14 @@ Task* Dispatcher::NextTask(int job) {
     if (shutdown_) return nullptr;
     lock.Wait(j.cv);
   }
+}
+
+void Dispatcher::Recycle(std::vector<uint8_t> bytes) {
+  // As many as can be queued at once, each at most a few ordinary frames: a buffer that
+  // held one huge row is let go.
+  if (bytes.capacity() > 4 * format::kDefaultFrameSize) return;
+  MutexLock lock(mu_);
+  if (spare_buffers_.size() < 2 * jobs_.size() + 2) spare_buffers_.push_back(std::move(bytes));
 }
 
 Chunk Dispatcher::Pop(int job) {

@@ -134,6 +134,9 @@ class Dispatcher {
   Task* NextTask(int job);
   // The next chunk of the job's current task (blocks).
   Chunk Pop(int job);
+  // The bytes of a chunk the job has sent, for the reader to copy the next frame into:
+  // a fresh megabyte per frame cost more in page faults than the copy itself.
+  void Recycle(std::vector<uint8_t> bytes);
   // The job finished its task (task->outcome is set).
   void Finished(int job, Task* task);
   // A failure that ends the whole run (the job stops taking tasks).
@@ -178,6 +181,7 @@ class Dispatcher {
   // A Task's fields marked as owned by the mutex are guarded by mu_ too; the analysis cannot
   // see through the Task pointers, so that part rests on review.
   std::vector<Job> jobs_ GUARDED_BY(mu_);
+  std::vector<std::vector<uint8_t>> spare_buffers_ GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Task>> tasks_ GUARDED_BY(mu_);
   // No task before this index is pending (ScheduleLocked advances it).
   size_t first_pending_ GUARDED_BY(mu_) = 0;

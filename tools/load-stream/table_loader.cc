@@ -232,6 +232,7 @@ Status TableLoader::SendQueued(Task* task, CopyIn* copy, bool* aborted) {
     task->rows += chunk.rows;
     task->bytes += chunk.bytes.size();
     progress_->Add(chunk.bytes.size(), chunk.rows);
+    dispatcher_->Recycle(std::move(chunk.bytes));
   }
 }
 
