@@ -202,22 +202,19 @@ BufferedSink::~BufferedSink() = default;  // unflushed data is the caller's erro
 Status BufferedSink::Write(const void* data, size_t len) {
   if (len == 0) return Status::Ok();  // data may be null then, which memcpy must not see
   offset_ += len;
-  // What fills half the buffer goes straight out: copying a whole frame in would save no
-  // write call.
-  if (used_ + len <= buf_.size() && len < buf_.size() / 2) {
-    std::memcpy(buf_.data() + used_, data, len);
-    used_ += len;
-    return Status::Ok();
-  }
-  if (len >= buf_.size() / 2) {  // what is buffered (a frame's header) and this, in one call
+  // What fills half the buffer goes straight out, with what is buffered (a frame's header)
+  // in the same call: copying a whole frame in would save no write call.
+  if (len >= buf_.size() / 2) {
     std::span<const uint8_t> buffered(buf_.data(), used_);
     used_ = 0;
     return WriteAllTwo(fd_, buffered, {static_cast<const uint8_t*>(data), len}, name_);
   }
-  RETURN_IF_ERROR(WriteAll(fd_, buf_.data(), used_, name_));
-  used_ = 0;
-  std::memcpy(buf_.data(), data, len);
-  used_ = len;
+  if (used_ + len > buf_.size()) {
+    RETURN_IF_ERROR(WriteAll(fd_, buf_.data(), used_, name_));
+    used_ = 0;
+  }
+  std::memcpy(buf_.data() + used_, data, len);
+  used_ += len;
   return Status::Ok();
 }
 
