@@ -31,9 +31,21 @@ class CopyRowSplitter {
   // A kServer status for output no COPY writes (a bad header, bytes after the trailer).
   template <typename Emit>
   Status Feed(std::span<const uint8_t> data, Emit&& emit) {
-    // PostgreSQL's case, inline: nothing pending and the message is exactly one row.
-    if (pending_.empty() && !data.empty() && format_ != CopyFormat::kBinary &&
-        data.back() == '\n' && !std::memchr(data.data(), '\n', data.size() - 1) &&
+    // Binary, inline: whole tuples are passed on however many a message holds; what is
+    // left (a cut tuple, the trailer, a bad length) goes the long way, which judges it.
+    if (format_ == CopyFormat::kBinary) {
+      if (header_done_ && !trailer_seen_ && pending_.empty()) {
+        while (size_t len = WholeTupleSize(data)) {
+          RETURN_IF_ERROR(emit(data.first(len)));
+          data = data.subspan(len);
+        }
+        if (data.empty()) return Status::Ok();
+      }
+      return FeedAny(data, RowFn(std::ref(emit)));
+    }
+    // Text and csv, PostgreSQL's case inline: nothing pending, the message exactly one row.
+    if (pending_.empty() && !data.empty() && data.back() == '\n' &&
+        !std::memchr(data.data(), '\n', data.size() - 1) &&
         (format_ == CopyFormat::kText || !std::memchr(data.data(), '"', data.size())))
       return emit(data);
     return FeedAny(data, RowFn(std::ref(emit)));
@@ -44,6 +56,26 @@ class CopyRowSplitter {
 
  private:
   Status FeedAny(std::span<const uint8_t> data, const RowFn& emit);
+  // The size of the binary tuple that starts `data` when all of it is there and every
+  // field length is valid; 0 otherwise (too short, the trailer, a negative length).
+  static size_t WholeTupleSize(std::span<const uint8_t> data) {
+    const uint8_t* p = data.data();
+    const size_t n = data.size();
+    if (n < 2) return 0;
+    const int fields = static_cast<int16_t>((p[0] << 8) | p[1]);
+    size_t at = 2;
+    for (int f = 0; f < fields; ++f) {  // a negative count (the trailer) runs no field
+      if (n - at < 4) return 0;
+      uint32_t be;
+      std::memcpy(&be, p + at, 4);
+      const auto len = static_cast<int32_t>(__builtin_bswap32(be));
+      at += 4;
+      if (len == -1) continue;  // NULL
+      if (len < 0 || n - at < static_cast<size_t>(len)) return 0;
+      at += static_cast<size_t>(len);
+    }
+    return fields < 0 ? 0 : at;
+  }
   // Where the row starting at `data[0]` ends (one past its newline), continuing the quote
   // state of the bytes already gathered; 0 when `data` does not finish it.
   size_t TextRowEnd(std::span<const uint8_t> data);

@@ -128,5 +128,40 @@ TEST(CopyRowSplitter, WholeRowsAreViewsOfTheMessageNotCopies) {
   EXPECT_EQ(starts[1], reinterpret_cast<const uint8_t*>(message.data()) + 4);
 }
 
+// The inline path takes whole tuples after the header; the ones after them in the same
+// message must still be judged: a cut tuple gathered, a bad one refused.
+TEST(CopyRowSplitter, BinaryWholeTuplesAreViewsAndWhatFollowsIsStillJudged) {
+  std::string header(reinterpret_cast<const char*>(format::kPgBinaryHeader), 19);
+  const std::string one = Be16(1) + Be32(2) + "ab";
+  const std::string two = Be16(2) + Be32(-1) + Be32(1) + "c";
+  std::vector<std::string> rows;
+  std::vector<const uint8_t*> starts;
+  auto emit = [&](std::span<const uint8_t> row) {
+    rows.emplace_back(reinterpret_cast<const char*>(row.data()), row.size());
+    starts.push_back(row.data());
+    return Status::Ok();
+  };
+  CopyRowSplitter splitter(CopyFormat::kBinary);
+  ASSERT_TRUE(splitter.Feed(Bytes(header), emit).ok());
+  const std::string message = one + two + one.substr(0, 3);
+  ASSERT_TRUE(splitter.Feed(Bytes(message), emit).ok());
+  ASSERT_EQ(rows, (std::vector<std::string>{one, two}));
+  EXPECT_EQ(starts[0], reinterpret_cast<const uint8_t*>(message.data()));
+  EXPECT_EQ(starts[1], reinterpret_cast<const uint8_t*>(message.data()) + one.size());
+  ASSERT_TRUE(splitter.Feed(Bytes(one.substr(3) + two + Be16(-1)), emit).ok());
+  EXPECT_EQ(rows, (std::vector<std::string>{one, two, one, two}));
+  EXPECT_TRUE(splitter.Finish().ok());
+
+  std::string error;
+  EXPECT_EQ(Split(CopyFormat::kBinary, header + one + Be16(1) + Be32(-7), {19}, &error),
+            std::vector<std::string>{one});
+  EXPECT_EQ(error, "binary COPY field has a negative length");
+  EXPECT_EQ(Split(CopyFormat::kBinary, header + one + Be16(-2), {19}, &error),
+            std::vector<std::string>{one});
+  EXPECT_EQ(error, "binary COPY tuple has a negative field count");
+  Split(CopyFormat::kBinary, header + one + Be16(-1) + one, {19}, &error);
+  EXPECT_EQ(error, "binary COPY data continues after its trailer");
+}
+
 }  // namespace
 }  // namespace segstream
