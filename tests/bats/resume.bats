@@ -213,7 +213,7 @@ make_target_tables() {
   mkfifo "$BATS_TEST_TMPDIR/in"
   load-stream -d "$(dst)" --resume "$BATS_TEST_TMPDIR/in" 2>"$BATS_TEST_TMPDIR/first.err" &
   local first=$!
-  { head -c 100000 "$BATS_FILE_TMPDIR/full.sgs"; sleep 60; } >"$BATS_TEST_TMPDIR/in" &
+  { head -c 100000 "$BATS_FILE_TMPDIR/full.sgs"; exec sleep 60; } >"$BATS_TEST_TMPDIR/in" &
   local feeder=$!
   local tries=0
   until [ "$(pg_psql "$DST" app -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" = 1 ]; do

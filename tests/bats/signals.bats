@@ -51,7 +51,7 @@ no_leftovers() {
   mkfifo "$W/in"
   load-stream -d "$(pg_conn sig tgt)" "$W/in" 2>"$W/err" &
   local loader=$!
-  { cat "$W/small.sgs"; head -c "$cut" "$W/big.sgs"; sleep 60; } >"$W/in" &
+  { cat "$W/small.sgs"; head -c "$cut" "$W/big.sgs"; exec sleep 60; } >"$W/in" &
   local feeder=$!
   # Quoted for eval: the count is asked again at every poll, not once before the first.
   wait_for eval '[ "$(pg_psql sig tgt -c "SELECT count(*) FROM small")" = 1000 ]'
@@ -78,7 +78,7 @@ no_leftovers() {
       mkfifo "$W/in"
       $cmd "$W/in" 2>"$W/err" &
       local pid=$!
-      { head -c 300000 "$W/s.sgs"; sleep 60; } >"$W/in" &
+      { head -c 300000 "$W/s.sgs"; exec sleep 60; } >"$W/in" &
       local feeder=$!
       sleep 0.5
       interrupt "$sig" "$pid" "$feeder"
@@ -113,7 +113,7 @@ no_leftovers() {
   mkfifo "$W/in"
   load-stream -d "$(pg_conn sig tgt2)" --schema --create-db "$W/in" 2>"$W/err" &
   local pid=$!
-  { head -c "$cut" "$W/s.sgs"; sleep 60; } >"$W/in" &
+  { head -c "$cut" "$W/s.sgs"; exec sleep 60; } >"$W/in" &
   local feeder=$!
   wait_for eval 'ls "$TMPDIR" | grep -q "^segstream-post-data\."'
   interrupt TERM "$pid" "$feeder"
