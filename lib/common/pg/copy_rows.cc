@@ -13,8 +13,6 @@ int32_t GetBe32(const uint8_t* p) {
                               (uint32_t{p[2]} << 8) | uint32_t{p[3]});
 }
 
-int16_t GetBe16(const uint8_t* p) { return static_cast<int16_t>((p[0] << 8) | p[1]); }
-
 }  // namespace
 
 Status CopyRowSplitter::FeedAny(std::span<const uint8_t> data, const RowFn& emit) {
@@ -79,21 +77,10 @@ Result<int64_t> CopyRowSplitter::BinaryUnit(std::span<const uint8_t> data) const
     int64_t size = static_cast<int64_t>(kFixed) + ext;
     return static_cast<int64_t>(data.size()) < size ? 0 : size;
   }
-  if (data.size() < 2) return int64_t{0};
-  int16_t fields = GetBe16(data.data());
-  if (fields == -1) return int64_t{-1};
-  if (fields < 0) return Status::Server("binary COPY tuple has a negative field count");
-  size_t at = 2;
-  for (int16_t f = 0; f < fields; ++f) {
-    if (data.size() - at < 4) return int64_t{0};
-    int32_t len = GetBe32(data.data() + at);
-    at += 4;
-    if (len == -1) continue;  // NULL
-    if (len < 0) return Status::Server("binary COPY field has a negative length");
-    if (data.size() - at < static_cast<size_t>(len)) return int64_t{0};
-    at += static_cast<size_t>(len);
-  }
-  return static_cast<int64_t>(at);
+  const int64_t size = TupleSize(data);
+  if (size == kNegativeCount) return Status::Server("binary COPY tuple has a negative field count");
+  if (size == kNegativeLength) return Status::Server("binary COPY field has a negative length");
+  return size;  // the trailer's kTrailer is BinaryUnit's -1 too
 }
 
 Status CopyRowSplitter::FeedBinary(std::span<const uint8_t> data, const RowFn& emit) {

@@ -35,9 +35,9 @@ class CopyRowSplitter {
     // left (a cut tuple, the trailer, a bad length) goes the long way, which judges it.
     if (format_ == CopyFormat::kBinary) {
       if (header_done_ && !trailer_seen_ && pending_.empty()) {
-        while (size_t len = WholeTupleSize(data)) {
-          RETURN_IF_ERROR(emit(data.first(len)));
-          data = data.subspan(len);
+        for (int64_t len; (len = TupleSize(data)) > 0;) {
+          RETURN_IF_ERROR(emit(data.first(static_cast<size_t>(len))));
+          data = data.subspan(static_cast<size_t>(len));
         }
         if (data.empty()) return Status::Ok();
       }
@@ -56,25 +56,29 @@ class CopyRowSplitter {
 
  private:
   Status FeedAny(std::span<const uint8_t> data, const RowFn& emit);
-  // The size of the binary tuple that starts `data` when all of it is there and every
-  // field length is valid; 0 otherwise (too short, the trailer, a negative length).
-  static size_t WholeTupleSize(std::span<const uint8_t> data) {
+  // What starts `data` once the header is done: the size of a whole tuple (> 0), 0 when
+  // more bytes are needed, or one of these. The inline path and BinaryUnit both walk with it.
+  static constexpr int64_t kTrailer = -1, kNegativeCount = -2, kNegativeLength = -3;
+  static int64_t TupleSize(std::span<const uint8_t> data) {
     const uint8_t* p = data.data();
     const size_t n = data.size();
     if (n < 2) return 0;
     const int fields = static_cast<int16_t>((p[0] << 8) | p[1]);
+    if (fields == -1) return kTrailer;
+    if (fields < 0) return kNegativeCount;
     size_t at = 2;
-    for (int f = 0; f < fields; ++f) {  // a negative count (the trailer) runs no field
+    for (int f = 0; f < fields; ++f) {
       if (n - at < 4) return 0;
       uint32_t be;
       std::memcpy(&be, p + at, 4);
       const auto len = static_cast<int32_t>(__builtin_bswap32(be));
       at += 4;
       if (len == -1) continue;  // NULL
-      if (len < 0 || n - at < static_cast<size_t>(len)) return 0;
+      if (len < 0) return kNegativeLength;
+      if (n - at < static_cast<size_t>(len)) return 0;
       at += static_cast<size_t>(len);
     }
-    return fields < 0 ? 0 : at;
+    return static_cast<int64_t>(at);
   }
   // Where the row starting at `data[0]` ends (one past its newline), continuing the quote
   // state of the bytes already gathered; 0 when `data` does not finish it.
