@@ -10,7 +10,7 @@
 # Each run is checked complete: every table's row count and content hash, and the target's
 # index and constraint counts, equal the source's. Reports the median wall time, the client
 # CPU (user + system of every client process: the dump, load, pg_restore, psql, pgcopydb
-# children; not the servers') per GB moved, and the ratios; writes docs/benchmarks-schema.md.
+# children) per GB moved, the servers' CPU, and the ratios; writes docs/benchmarks-schema.md.
 #   bench/migrate.sh [SCALE [MIXED]]    ROUNDS=3 by default
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,28 +79,55 @@ command -v pgcopydb >/dev/null && NAMES+=("pgcopydb clone")
 # METHODS=split: segstream alone, with and without splitting the big table (the measurement
 # behind --split-larger-than's default).
 # METHODS=format: segstream alone, its default (binary COPY for these built-in types)
-# against -F text.
-if [ "${METHODS:-}" = format ]; then
-  CMD["segstream, -F text"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q -F text}
-  NAMES=(segstream "segstream, -F text")
-fi
+# against -F text. METHODS=all: the four methods and segstream -F text.
+CMD["segstream, -F text"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q -F text}
+[ "${METHODS:-}" = format ] && NAMES=(segstream "segstream, -F text")
+[ "${METHODS:-}" = all ] && NAMES+=("segstream, -F text")
 if [ "${METHODS:-}" = split ]; then
   CMD["segstream, --split-larger-than off"]=${SEG_CMD/--schema --jobs 2 -q/--schema --jobs 2 -q --split-larger-than off}
   NAMES=(segstream "segstream, --split-larger-than off")
 fi
 
-declare -A WALLS CPUS
+# CPU seconds the servers have spent so far: each postmaster's own and its reaped children's
+# (every backend and parallel worker that has exited), plus what its live children (the
+# checkpointer, WAL writer and the rest) have used. The difference across a run is what that
+# run cost the servers, which no client can save: with the client's, it bounds the wall time
+# from below on this machine's cores.
+TICKS=$(getconf CLK_TCK)
+server_cpu() {
+  local name pid child ticks=0
+  for name in src dst; do
+    pid=$(head -1 "$(pg_dir "$name")/data/postmaster.pid")
+    read -r -a f <<<"$(sed 's/^.*) //' "/proc/$pid/stat")"
+    # after the "(comm) " prefix, field 14 of stat (utime) is index 11
+    ticks=$((ticks + f[11] + f[12] + f[13] + f[14]))
+    for child in $(pgrep -P "$pid"); do
+      read -r -a f <<<"$(sed 's/^.*) //' "/proc/$child/stat" 2>/dev/null)"
+      [ "${#f[@]}" -gt 14 ] || continue  # it has just exited: the postmaster counts it
+      ticks=$((ticks + f[11] + f[12]))
+    done
+  done
+  echo "$ticks / $TICKS" | bc -l
+}
+
+declare -A WALLS CPUS SERVER_CPUS
 run_case() {
   local name=$1 times
   drop_target
   rm -rf "$WORK/dir" "$WORK/pgcopydb"
   pg_psql dst -c "CHECKPOINT"
+  local server_before
+  server_before=$(server_cpu)
   # %e wall, %U + %S the CPU of bash and every child it waited for: the client programs.
   /usr/bin/time -o "$WORK/time" -f "%e %U %S" bash -o pipefail -c "${CMD[$name]}"
   read -r wall user sys <"$WORK/time"
+  local server
+  server=$(echo "$(server_cpu) - $server_before" | bc -l)
   WALLS[$name]+="$wall "
   CPUS[$name]+="$(echo "$user + $sys" | bc -l) "
-  echo "bench: $name: ${wall} s wall, $user + $sys s client CPU" >&2
+  SERVER_CPUS[$name]+="$server "
+  printf 'bench: %s: %s s wall, %s + %s s client CPU, %.2f s server CPU\n' "$name" "$wall" \
+    "$user" "$sys" "$server" >&2
   check_complete "$name"
 }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -128,16 +155,21 @@ gb=$(echo "$bytes / 1000000000" | bc -l)
   echo "alternating the order; 2 jobs wherever a tool has jobs. Machine: $(nproc) cores, load"
   echo "average $load_before before and $load_after after."
   echo
-  echo "Command: \`ROUNDS=$ROUNDS bench/migrate.sh $SCALE $MIXED\`"
+  echo "Command: \`ROUNDS=$ROUNDS${METHODS:+ METHODS=$METHODS} bench/migrate.sh $SCALE $MIXED\`"
   echo
-  echo "| method | median wall (s) | all runs (s) | its time / segstream's | client CPU per GB (core-s) |"
-  echo "|---|---|---|---|---|"
+  echo "| method | median wall (s) | all runs (s) | its time / segstream's | client CPU per GB (core-s) | server CPU (core-s) | (client + server CPU) / $(nproc) cores (s) |"
+  echo "|---|---|---|---|---|---|---|"
   for name in "${NAMES[@]}"; do
     w=$(median "${WALLS[$name]}")
     c=$(median "${CPUS[$name]}")
-    printf '| %s | %s | %s | %.2f | %.2f |\n' "${name//|/\\|}" "$w" "${WALLS[$name]% }" \
-      "$(echo "$w / $seg" | bc -l)" "$(echo "$c / $gb" | bc -l)"
+    sc=$(median "${SERVER_CPUS[$name]}")
+    printf '| %s | %s | %s | %.2f | %.2f | %.1f | %.1f |\n' "${name//|/\\|}" "$w" \
+      "${WALLS[$name]% }" "$(echo "$w / $seg" | bc -l)" "$(echo "$c / $gb" | bc -l)" "$sc" \
+      "$(echo "($c + $sc) / $(nproc)" | bc -l)"
   done
+  echo
+  echo "Server CPU is what both servers' processes spent during the run. The last column is the"
+  echo "least wall time the run could take on these cores if nothing else ran and no core sat idle."
   echo
   echo "Commands timed (SRC, DST: the source and target databases; DST_ADMIN: the target"
   echo "server's postgres database):"
