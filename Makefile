@@ -229,10 +229,12 @@ TSAN_SUITES ?= Dispatcher SpillFile ParallelVerify Mapped OrderedPool TranscodeS
   StreamRoundTrip WriteAll Termination
 empty :=
 space := $(empty) $(empty)
-TSAN_TEST_SRCS = $(shell grep -lE '^TEST(_F|_P)?.($(subst $(space),|,$(strip $(TSAN_SUITES))))' \
+# What starts the line that defines a test, just before its suite's name (for grep -E).
+TEST_DEFINING := ^TEST(_F|_P)?.
+TSAN_TEST_SRCS = $(shell grep -lE '$(TEST_DEFINING)($(subst $(space),|,$(strip $(TSAN_SUITES))))' \
   $(TEST_SRCS)) $(wildcard lib/common/testing/*.cc)
 sanitize: deps
-	@for suite in $(TSAN_SUITES); do grep -qE "^TEST(_F|_P)?.$$suite" $(TEST_SRCS) || \
+	@for suite in $(TSAN_SUITES); do grep -qE "$(TEST_DEFINING)$$suite" $(TEST_SRCS) || \
 	  { echo "make sanitize: TSAN_SUITES names $$suite, which no test defines" >&2; exit 1; }; done
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=address,undefined sanitized-unit
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=thread sanitized-unit \

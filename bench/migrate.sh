@@ -95,7 +95,7 @@ fi
 # from below on this machine's cores.
 TICKS=$(getconf CLK_TCK)
 server_cpu() {
-  local name pid child ticks=0
+  local name pid child ticks=0 f
   for name in src dst; do
     pid=$(head -1 "$(pg_dir "$name")/data/postmaster.pid")
     read -r -a f <<<"$(sed 's/^.*) //' "/proc/$pid/stat")"

@@ -6,15 +6,6 @@
 #include "lib/common/format/format.h"
 
 namespace segstream {
-namespace {
-
-int32_t GetBe32(const uint8_t* p) {
-  return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-                              (uint32_t{p[2]} << 8) | uint32_t{p[3]});
-}
-
-}  // namespace
-
 Status CopyRowSplitter::FeedAny(std::span<const uint8_t> data, const RowFn& emit) {
   return format_ == CopyFormat::kBinary ? FeedBinary(data, emit) : FeedText(data, emit);
 }
@@ -72,7 +63,7 @@ Result<int64_t> CopyRowSplitter::BinaryUnit(std::span<const uint8_t> data) const
     if (data.size() < kFixed) return int64_t{0};
     if (std::memcmp(data.data(), format::kPgBinaryHeader, 11) != 0)
       return Status::Server("binary COPY data does not start with the PGCOPY signature");
-    int32_t ext = GetBe32(data.data() + 15);
+    int32_t ext = Be32(data.data() + 15);
     if (ext < 0) return Status::Server("binary COPY header extension has a negative length");
     int64_t size = static_cast<int64_t>(kFixed) + ext;
     return static_cast<int64_t>(data.size()) < size ? 0 : size;

@@ -59,6 +59,11 @@ class CopyRowSplitter {
   // What starts `data` once the header is done: the size of a whole tuple (> 0), 0 when
   // more bytes are needed, or one of these. The inline path and BinaryUnit both walk with it.
   static constexpr int64_t kTrailer = -1, kNegativeCount = -2, kNegativeLength = -3;
+  // The protocol's big-endian int32 (GCC and clang make this one load and a byte swap).
+  static int32_t Be32(const uint8_t* p) {
+    return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                                (uint32_t{p[2]} << 8) | uint32_t{p[3]});
+  }
   static int64_t TupleSize(std::span<const uint8_t> data) {
     const uint8_t* p = data.data();
     const size_t n = data.size();
@@ -69,9 +74,7 @@ class CopyRowSplitter {
     size_t at = 2;
     for (int f = 0; f < fields; ++f) {
       if (n - at < 4) return 0;
-      uint32_t be;
-      std::memcpy(&be, p + at, 4);
-      const auto len = static_cast<int32_t>(__builtin_bswap32(be));
+      const int32_t len = Be32(p + at);
       at += 4;
       if (len == -1) continue;  // NULL
       if (len < 0) return kNegativeLength;
